@@ -1,0 +1,29 @@
+"""Top-level URL map: one include per capability app."""
+from django.contrib import admin
+from django.urls import include, path
+from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
+
+admin.site.site_header = "zhifa 执法平台管理"
+admin.site.site_title = "zhifa 管理"
+admin.site.index_title = "系统管理"
+
+api_v1 = [
+    path("", include("zhifa.subjects.api_urls")),
+    path("", include("zhifa.accounts.api_urls")),
+]
+
+urlpatterns = [
+    path("", include("zhifa.subjects.urls")),
+    path("accounts/", include("zhifa.accounts.urls")),
+    path("rulesets/", include("zhifa.rulesets.urls")),
+    path("calendar/", include("zhifa.common.urls")),
+    path("admin/", admin.site.urls),
+    path("api/v1/", include(api_v1)),
+    path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),
+    path("api/docs/", SpectacularSwaggerView.as_view(url_name="api-schema"), name="api-docs"),
+]
+
+handler400 = "zhifa.common.views.bad_request"
+handler403 = "zhifa.common.views.permission_denied"
+handler404 = "zhifa.common.views.page_not_found"
+handler500 = "zhifa.common.views.server_error"

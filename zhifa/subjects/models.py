@@ -1,0 +1,300 @@
+"""The subject register: one master record per enterprise, keyed by USCC (SUB-01…SUB-17).
+
+Rows here are written only by zhifa.subjects.services (and the bulk demo generator), each write
+appending to the ledger in the same transaction.
+"""
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+
+from zhifa.accounts.choices import EnforcementLevel
+from zhifa.accounts.models import Organisation
+from zhifa.common.masking import mask_address, mask_id_number, mask_phone
+from zhifa.common.models import TimeStampedModel
+
+from .choices import (
+    ActivityKind,
+    Affiliation,
+    ApplicationKind,
+    ApplicationStatus,
+    AuthorityLevel,
+    ChangeField,
+    CreditGrade,
+    EnterpriseStatus,
+    Industry,
+    LicenceStatus,
+    LicenceType,
+    PersonRole,
+    PrecursorRole,
+    ReportKind,
+    Scale,
+)
+
+
+class Person(TimeStampedModel):
+    """A natural person (principal, legal representative, contact). ID number and phone are
+    stored once, here, and shown masked everywhere except a logged reveal (SEC-03)."""
+
+    name = models.CharField("姓名", max_length=50)
+    id_number = models.CharField("身份证号码", max_length=18, unique=True, null=True, blank=True)
+    phone = models.CharField("联系电话", max_length=20, blank=True)
+    address = models.CharField("住址", max_length=200, blank=True)
+
+    class Meta:
+        verbose_name = "自然人"
+        verbose_name_plural = "自然人"
+
+    def __str__(self) -> str:
+        return self.name
+
+    @property
+    def id_number_masked(self) -> str:
+        return mask_id_number(self.id_number)
+
+    @property
+    def phone_masked(self) -> str:
+        return mask_phone(self.phone)
+
+    @property
+    def address_masked(self) -> str:
+        return mask_address(self.address)
+
+
+class Enterprise(TimeStampedModel):
+    """A regulated production or business unit (生产经营单位), SUB-01/SUB-03.
+
+    `organisation` is the one responsible enforcement level's body (一企一层级, SUB-02).
+    """
+
+    uscc = models.CharField("统一社会信用代码", max_length=18, unique=True)
+    name = models.CharField("单位名称", max_length=200, db_index=True)
+    registered_address = models.CharField("注册地址", max_length=255)
+    business_address = models.CharField("经营地址", max_length=255, blank=True)
+    industry = models.CharField("行业领域", max_length=32, choices=Industry.choices, db_index=True)
+    scale = models.CharField("规模", max_length=16, choices=Scale.choices)
+    affiliation = models.CharField("隶属关系", max_length=16, choices=Affiliation.choices)
+    enforcement_level = models.CharField("执法层级", max_length=16, choices=EnforcementLevel.choices)
+    organisation = models.ForeignKey(Organisation, verbose_name="属地/负责机构", on_delete=models.PROTECT, related_name="enterprises")
+    principal = models.ForeignKey(Person, verbose_name="主要负责人", null=True, blank=True, on_delete=models.PROTECT, related_name="+")
+    status = models.CharField("经营状态", max_length=16, choices=EnterpriseStatus.choices, default=EnterpriseStatus.ACTIVE)
+    is_key_unit = models.BooleanField("重点单位", default=False)
+    is_chemical_enterprise = models.BooleanField("化工企业", default=False)
+    hc_producer = models.BooleanField("危化品生产", default=False)
+    hc_operator = models.BooleanField("危化品经营", default=False)
+    hc_user = models.BooleanField("危化品使用", default=False)
+    hc_storage = models.BooleanField("危化品储存", default=False)
+    hc_importer = models.BooleanField("危化品进口", default=False)
+    hc_use_ratio = models.DecimalField("危化品使用量与数量标准之比", max_digits=8, decimal_places=3, null=True, blank=True, help_text="≥1 时需取得安全使用许可证（SUB-07）")
+    precursor_role = models.CharField("非药品类易制毒化学品", max_length=20, choices=PrecursorRole.choices, default=PrecursorRole.NONE)
+    credit_grade = models.CharField("信用/分级等级", max_length=1, choices=CreditGrade.choices, blank=True)
+    plan_filing_obliged = models.BooleanField("应急预案备案义务", default=False)
+    data_sources = models.JSONField("数据来源", default=list, blank=True)
+
+    class Meta:
+        verbose_name = "企业"
+        verbose_name_plural = "企业"
+        ordering = ["name"]
+        indexes = [models.Index(fields=["organisation", "industry"], name="subj_ent_org_ind")]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class EnterprisePerson(TimeStampedModel):
+    """A person's role at an enterprise over time (principal person, legal representative, contacts)."""
+
+    enterprise = models.ForeignKey(Enterprise, verbose_name="企业", on_delete=models.PROTECT, related_name="people")
+    person = models.ForeignKey(Person, verbose_name="人员", on_delete=models.PROTECT, related_name="roles")
+    role = models.CharField("职务", max_length=20, choices=PersonRole.choices)
+    valid_from = models.DateField("任职起始", null=True, blank=True)
+    valid_to = models.DateField("任职截止", null=True, blank=True)
+
+    class Meta:
+        verbose_name = "企业人员"
+        verbose_name_plural = "企业人员"
+        constraints = [models.UniqueConstraint(fields=["enterprise", "person", "role"], name="subj_entperson_unique")]
+
+
+class ContactAuthorisation(TimeStampedModel):
+    """SUB-17: a user the legal person authorised as the enterprise's platform contact, with validity."""
+
+    enterprise = models.ForeignKey(Enterprise, verbose_name="企业", on_delete=models.PROTECT, related_name="contact_authorisations")
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name="联系人账户", on_delete=models.PROTECT, related_name="contact_authorisations")
+    authorised_by = models.CharField("授权人（法定代表人）", max_length=50)
+    valid_from = models.DateField("授权起始")
+    valid_to = models.DateField("授权截止")
+
+    class Meta:
+        verbose_name = "企业联系人授权"
+        verbose_name_plural = "企业联系人授权"
+        constraints = [models.UniqueConstraint(fields=["enterprise", "user"], name="subj_contact_unique")]
+
+
+class Licence(TimeStampedModel):
+    """SUB-04: a licence or certificate with validity, recorded particulars and status.
+
+    The `recorded_*` fields are the particulars printed on the licence; comparing them with the
+    business registration detects unreported changes (CLU-S04/S08/S11).
+    """
+
+    enterprise = models.ForeignKey(Enterprise, verbose_name="持证单位", on_delete=models.PROTECT, related_name="licences")
+    licence_type = models.CharField("证照类型", max_length=20, choices=LicenceType.choices)
+    number = models.CharField("证书编号", max_length=64)
+    issuing_authority = models.CharField("发证机关", max_length=100, blank=True)
+    valid_from = models.DateField("有效期自")
+    valid_to = models.DateField("有效期至", null=True, blank=True)
+    status = models.CharField("状态", max_length=16, choices=LicenceStatus.choices, default=LicenceStatus.VALID)
+    scope = models.TextField("许可范围/品种", blank=True)
+    recorded_name = models.CharField("证载单位名称", max_length=200)
+    recorded_address = models.CharField("证载地址", max_length=255)
+    recorded_principal = models.CharField("证载主要负责人", max_length=50)
+    recorded_affiliation = models.CharField("证载隶属关系", max_length=16, choices=Affiliation.choices, blank=True)
+
+    class Meta:
+        verbose_name = "许可证照"
+        verbose_name_plural = "许可证照"
+        ordering = ["valid_to"]
+        constraints = [
+            models.UniqueConstraint(fields=["licence_type", "number"], name="subj_licence_type_number"),
+            models.CheckConstraint(condition=Q(valid_to__isnull=True) | Q(valid_to__gte=models.F("valid_from")), name="subj_licence_valid_range"),
+        ]
+        indexes = [models.Index(fields=["licence_type", "valid_to"], name="subj_lic_type_to")]
+
+    def __str__(self) -> str:
+        return f"{self.get_licence_type_display()} {self.number}"
+
+
+class LicenceApplication(TimeStampedModel):
+    """An extension, change or renewal application for a licence (SUB-04 "pending applications").
+
+    A timely extension application undecided at expiry counts as granted (行政许可法 art. 50,
+    see ext_ok in RULES §3.2).
+    """
+
+    licence = models.ForeignKey(Licence, verbose_name="证照", on_delete=models.PROTECT, related_name="applications")
+    kind = models.CharField("申请类型", max_length=16, choices=ApplicationKind.choices)
+    change_field = models.CharField("变更事项", max_length=16, choices=ChangeField.choices, blank=True)
+    submitted_on = models.DateField("申请日期")
+    status = models.CharField("状态", max_length=16, choices=ApplicationStatus.choices, default=ApplicationStatus.PENDING)
+    decided_on = models.DateField("决定日期", null=True, blank=True)
+    new_valid_to = models.DateField("批准后的有效期至", null=True, blank=True)
+
+    class Meta:
+        verbose_name = "证照延期/变更申请"
+        verbose_name_plural = "证照延期/变更申请"
+        ordering = ["-submitted_on"]
+
+
+class RegistrationChange(TimeStampedModel):
+    """A dated business-registration change (工商登记变更) of principal, name, address or affiliation."""
+
+    enterprise = models.ForeignKey(Enterprise, verbose_name="企业", on_delete=models.PROTECT, related_name="registration_changes")
+    field = models.CharField("变更事项", max_length=16, choices=ChangeField.choices)
+    old_value = models.CharField("变更前", max_length=255, blank=True)
+    new_value = models.CharField("变更后", max_length=255)
+    changed_on = models.DateField("变更日期")
+    source = models.CharField("来源", max_length=32, blank=True)
+
+    class Meta:
+        verbose_name = "工商登记变更"
+        verbose_name_plural = "工商登记变更"
+        ordering = ["-changed_on"]
+        constraints = [models.UniqueConstraint(fields=["enterprise", "field", "changed_on", "new_value"], name="subj_regchange_unique")]
+
+
+class EmergencyPlanFiling(TimeStampedModel):
+    """SUB-10: an emergency plan and its filing with the authority of the right level."""
+
+    enterprise = models.ForeignKey(Enterprise, verbose_name="企业", on_delete=models.PROTECT, related_name="plan_filings")
+    plan_title = models.CharField("预案名称", max_length=200)
+    published_on = models.DateField("预案发布日期")
+    filed_on = models.DateField("备案日期", null=True, blank=True)
+    authority_level = models.CharField("备案部门层级", max_length=16, choices=AuthorityLevel.choices, blank=True)
+    filing_number = models.CharField("备案编号", max_length=64, blank=True)
+
+    class Meta:
+        verbose_name = "应急预案备案"
+        verbose_name_plural = "应急预案备案"
+        ordering = ["-published_on"]
+        constraints = [models.UniqueConstraint(fields=["enterprise", "plan_title", "published_on"], name="subj_plan_unique")]
+
+
+class MajorHazardSource(TimeStampedModel):
+    """SUB-09: a major hazard source (重大危险源) with filing, reassessment and cancellation dates."""
+
+    enterprise = models.ForeignKey(Enterprise, verbose_name="企业", on_delete=models.PROTECT, related_name="hazard_sources")
+    code = models.CharField("危险源编号", max_length=64, unique=True)
+    name = models.CharField("名称", max_length=200)
+    grade = models.PositiveSmallIntegerField("等级", choices=[(1, "一级"), (2, "二级"), (3, "三级"), (4, "四级")])
+    identified_on = models.DateField("辨识日期")
+    assessment_report_on = models.DateField("评估报告日期", null=True, blank=True)
+    filed_on = models.DateField("备案日期", null=True, blank=True)
+    filing_number = models.CharField("备案编号", max_length=64, blank=True)
+    reassessed_on = models.DateField("重新评估日期", null=True, blank=True)
+    refiled_on = models.DateField("重新备案日期", null=True, blank=True)
+    no_longer_major_since = models.DateField("不再构成重大危险源日期", null=True, blank=True)
+    cancellation_applied_on = models.DateField("申请核销日期", null=True, blank=True)
+
+    class Meta:
+        verbose_name = "重大危险源"
+        verbose_name_plural = "重大危险源"
+
+
+class ReportObligation(TimeStampedModel):
+    """CLU-S01: a periodic data-report obligation and whether it was met on time and complete."""
+
+    enterprise = models.ForeignKey(Enterprise, verbose_name="企业", on_delete=models.PROTECT, related_name="report_obligations")
+    kind = models.CharField("报送事项", max_length=32, choices=ReportKind.choices)
+    period = models.CharField("报送期间", max_length=16, help_text="如 2026-Q3、2026-10")
+    due_on = models.DateField("截止日期")
+    submitted_on = models.DateField("报送日期", null=True, blank=True)
+    validation_passed = models.BooleanField("完整性校验通过", null=True, blank=True)
+
+    class Meta:
+        verbose_name = "数据报送义务"
+        verbose_name_plural = "数据报送义务"
+        ordering = ["-due_on"]
+        constraints = [models.UniqueConstraint(fields=["enterprise", "kind", "period"], name="subj_report_unique")]
+        indexes = [models.Index(fields=["due_on", "submitted_on"], name="subj_report_due")]
+
+
+class PrecursorAnnualReport(TimeStampedModel):
+    """SUB-11/CLU-S13: previous year's production, sales, purchase and stock, due by 31 March."""
+
+    enterprise = models.ForeignKey(Enterprise, verbose_name="企业", on_delete=models.PROTECT, related_name="precursor_reports")
+    year = models.PositiveSmallIntegerField("报告年度")
+    submitted_on = models.DateField("报告日期", null=True, blank=True)
+    opening_kg = models.DecimalField("期初库存(kg)", max_digits=14, decimal_places=3, default=0)
+    produced_kg = models.DecimalField("生产量(kg)", max_digits=14, decimal_places=3, default=0)
+    purchased_kg = models.DecimalField("购买量(kg)", max_digits=14, decimal_places=3, default=0)
+    sold_kg = models.DecimalField("销售量(kg)", max_digits=14, decimal_places=3, default=0)
+    used_kg = models.DecimalField("使用量(kg)", max_digits=14, decimal_places=3, default=0)
+    closing_kg = models.DecimalField("期末库存(kg)", max_digits=14, decimal_places=3, default=0)
+
+    class Meta:
+        verbose_name = "易制毒化学品年度报告"
+        verbose_name_plural = "易制毒化学品年度报告"
+        constraints = [models.UniqueConstraint(fields=["enterprise", "year"], name="subj_precursor_unique")]
+
+
+class ActivitySignal(models.Model):
+    """An operational signal (production, sale, use, storage record) proving that an enterprise
+    continues to operate (act() in RULES §3.2). Append-only in practice; `reference` is the
+    source system's record id and makes re-import idempotent."""
+
+    enterprise = models.ForeignKey(Enterprise, verbose_name="企业", on_delete=models.PROTECT, related_name="activities")
+    kind = models.CharField("类型", max_length=16, choices=ActivityKind.choices)
+    occurred_on = models.DateField("发生日期")
+    quantity = models.DecimalField("数量", max_digits=14, decimal_places=3, null=True, blank=True)
+    unit = models.CharField("单位", max_length=16, blank=True)
+    source = models.CharField("来源系统", max_length=32)
+    reference = models.CharField("来源记录号", max_length=64)
+    recorded_at = models.DateTimeField("入库时间", auto_now_add=True)
+
+    class Meta:
+        verbose_name = "经营活动记录"
+        verbose_name_plural = "经营活动记录"
+        constraints = [models.UniqueConstraint(fields=["source", "reference"], name="subj_activity_source_ref")]
+        indexes = [models.Index(fields=["enterprise", "kind", "occurred_on"], name="subj_act_ent_kind_on")]
