@@ -91,6 +91,8 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     DATABASES["default"]["TEST"] = {"NAME": os.environ.get("ZHIFA_TEST_SQLITE_NAME") or None}
 else:
     DATABASES["default"].setdefault("CONN_MAX_AGE", 60)
+    # One test database per test process, so concurrent runs on one server never clobber each other.
+    DATABASES["default"]["TEST"] = {"NAME": f"test_{DATABASES['default']['NAME']}_{os.getpid()}"}
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # --- Authentication ---------------------------------------------------------

@@ -1,0 +1,11 @@
+#!/usr/bin/env bash
+# Benchmarks that print figures. Usage: scripts/run_bench.sh [ENTERPRISES]
+set -euo pipefail
+cd "$(dirname "$0")/.."
+N="${1:-1000000}"
+PG_URL="$(scripts/pg_cluster.sh start)"
+export ZHIFA_BENCH_PG_URL="${PG_URL%/zhifa}/postgres"
+echo "=== demo-data generation, $N enterprises (SQLite and PostgreSQL) ==="
+.venv/bin/python bench/bench_demo.py --enterprises "$N" --database both
+echo "=== ledger append and verification ==="
+.venv/bin/python bench/bench_ledger.py --entries "$N"
