@@ -9,6 +9,19 @@ import pytest
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
 
 
+FAST_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+@pytest.fixture(autouse=True)
+def _fast_password_hashing(request, settings):
+    """Argon2 (the production hasher) costs ~1 s per test user; tests that are not about hashing use MD5.
+
+    Mark a test `@pytest.mark.real_hasher` to keep the production hashers.
+    """
+    if "real_hasher" not in request.keywords:
+        settings.PASSWORD_HASHERS = FAST_HASHERS
+
+
 @pytest.fixture
 def org_tree(db):
     """市 → 区 (Putuo) → 街道, plus a sibling district; returns a dict of organisations."""

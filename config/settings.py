@@ -44,6 +44,7 @@ INSTALLED_APPS = [
     "zhifa.accounts",
     "zhifa.rulesets",
     "zhifa.subjects",
+    "zhifa.evidence",
 ]
 
 MIDDLEWARE = [
@@ -158,9 +159,9 @@ REST_FRAMEWORK = {
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
     "DEFAULT_FILTER_BACKENDS": ["django_filters.rest_framework.DjangoFilterBackend"],
-    "DEFAULT_PAGINATION_CLASS": "rest_framework.pagination.PageNumberPagination",
+    "DEFAULT_PAGINATION_CLASS": "zhifa.common.pagination.ZhifaPageNumberPagination",
     "PAGE_SIZE": 50,
-    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    "DEFAULT_SCHEMA_CLASS": "zhifa.common.openapi.ZhifaAutoSchema",
     "EXCEPTION_HANDLER": "zhifa.common.api.exception_handler",
 }
 SPECTACULAR_SETTINGS = {
@@ -168,6 +169,24 @@ SPECTACULAR_SETTINGS = {
     "DESCRIPTION": "zhifa 非现场执法平台 REST API (v1)",
     "VERSION": "1.0.0",
     "SERVE_INCLUDE_SCHEMA": False,
+    # One schema name per choice set (several models share field names such as status/kind).
+    "ENUM_NAME_OVERRIDES": {
+        "RoleEnum": "zhifa.accounts.choices.Role",
+        "OrgKindEnum": "zhifa.accounts.choices.OrgKind",
+        "EnforcementLevelEnum": "zhifa.accounts.choices.EnforcementLevel",
+        "IndustryEnum": "zhifa.subjects.choices.Industry",
+        "ScaleEnum": "zhifa.subjects.choices.Scale",
+        "AffiliationEnum": "zhifa.subjects.choices.Affiliation",
+        "EnterpriseStatusEnum": "zhifa.subjects.choices.EnterpriseStatus",
+        "LicenceTypeEnum": "zhifa.subjects.choices.LicenceType",
+        "LicenceStatusEnum": "zhifa.subjects.choices.LicenceStatus",
+        "ApplicationKindEnum": "zhifa.subjects.choices.ApplicationKind",
+        "ApplicationStatusEnum": "zhifa.subjects.choices.ApplicationStatus",
+        "ChangeFieldEnum": "zhifa.subjects.choices.ChangeField",
+        "ReportKindEnum": "zhifa.subjects.choices.ReportKind",
+        "ActivityKindEnum": "zhifa.subjects.choices.ActivityKind",
+        "EvidenceKindEnum": "zhifa.evidence.choices.EvidenceKind",
+    },
 }
 
 # --- Ledger -------------------------------------------------------------------

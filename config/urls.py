@@ -3,6 +3,8 @@ from django.contrib import admin
 from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 
+from zhifa.subjects.views import home as home_view
+
 admin.site.site_header = "zhifa 执法平台管理"
 admin.site.site_title = "zhifa 管理"
 admin.site.index_title = "系统管理"
@@ -10,11 +12,17 @@ admin.site.index_title = "系统管理"
 api_v1 = [
     path("", include("zhifa.subjects.api_urls")),
     path("", include("zhifa.accounts.api_urls")),
+    path("", include("zhifa.evidence.api_urls")),
+    path("", include("zhifa.subjects.api_import_urls")),
 ]
 
 urlpatterns = [
+    path("", home_view, name="home"),
     path("", include("zhifa.subjects.urls")),
     path("accounts/", include("zhifa.accounts.urls")),
+    path("import/", include("zhifa.subjects.urls_import")),
+    path("evidence/", include("zhifa.evidence.urls")),
+    path("ledger/", include("zhifa.ledger.urls")),
     path("rulesets/", include("zhifa.rulesets.urls")),
     path("calendar/", include("zhifa.common.urls")),
     path("admin/", admin.site.urls),

@@ -8,4 +8,9 @@ export ZHIFA_BENCH_PG_URL="${PG_URL%/zhifa}/postgres"
 echo "=== demo-data generation, $N enterprises (SQLite and PostgreSQL) ==="
 .venv/bin/python bench/bench_demo.py --enterprises "$N" --database both
 echo "=== ledger append and verification ==="
+echo "--- SQLite ---"
 .venv/bin/python bench/bench_ledger.py --entries "$N"
+echo "--- PostgreSQL ---"
+ZHIFA_DATABASE_URL="$PG_URL" .venv/bin/python bench/bench_ledger.py --entries "$N"
+echo "=== evidence upload ==="
+.venv/bin/python bench/bench_evidence.py

@@ -1,5 +1,16 @@
-"""URL routes of the accounts app."""
-from django.urls import path  # noqa: F401
+"""REST routes of accounts under /api/v1/."""
+from django.urls import path
+from rest_framework.routers import SimpleRouter
+
+from . import api
 
 app_name = "accounts_api"
-urlpatterns: list = []
+
+router = SimpleRouter()
+router.register("organisations", api.OrganisationViewSet, basename="organisation")
+
+urlpatterns = [
+    path("me/", api.MeView.as_view(), name="me"),
+    path("auth/token/", api.TokenObtainView.as_view(), name="token"),
+    *router.urls,
+]

@@ -1,5 +1,10 @@
-"""URL routes of the accounts app."""
-from django.urls import path  # noqa: F401
+"""URL routes of the accounts app: login and logout (names required by settings.LOGIN_URL etc.)."""
+from django.urls import path
+
+from . import views
 
 app_name = "accounts"
-urlpatterns: list = []
+urlpatterns = [
+    path("login/", views.LoginView.as_view(), name="login"),
+    path("logout/", views.LogoutView.as_view(), name="logout"),
+]

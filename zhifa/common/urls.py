@@ -1,5 +1,9 @@
-"""URL routes of the common app."""
-from django.urls import path  # noqa: F401
+"""URL routes of the common app (mounted at /calendar/)."""
+from django.urls import path
+
+from .views_calendar import calendar_page
 
 app_name = "common"
-urlpatterns: list = []
+urlpatterns = [
+    path("", calendar_page, name="calendar"),
+]

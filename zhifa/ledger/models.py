@@ -1,21 +1,49 @@
-"""Ledger entries: one row per service write, never updated or deleted (REC-16, SEC-09)."""
+"""Ledger entries and signed checkpoints: rows are only ever inserted (REC-16, SEC-09).
+
+The ORM refuses updates and deletes here; database triggers (migration 0003) refuse them for
+raw SQL too, on SQLite and PostgreSQL.
+"""
 from __future__ import annotations
 
 from django.db import models
 
+from .leaf import CanonicalJSONEncoder
 
-class LedgerEntryQuerySet(models.QuerySet):
+
+class AppendOnlyQuerySet(models.QuerySet):
+    """Bulk update/delete are refused: ledger rows are append-only (REC-16)."""
+
     def update(self, **kwargs):
-        raise PermissionError("ledger entries are append-only")
+        raise PermissionError("ledger rows are append-only")
 
     def delete(self):
-        raise PermissionError("ledger entries are append-only")
+        raise PermissionError("ledger rows are append-only")
 
 
-class LedgerEntry(models.Model):
+class AppendOnlyModel(models.Model):
+    """Refuses saving an existing row and deleting (REC-16, SEC-09)."""
+
+    class Meta:
+        abstract = True
+
+    def save(self, *args, **kwargs):
+        if self.pk is not None:
+            raise PermissionError("ledger rows are append-only")
+        super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        raise PermissionError("ledger rows are append-only")
+
+
+# Kept for callers that imported the old name.
+LedgerEntryQuerySet = AppendOnlyQuerySet
+
+
+class LedgerEntry(AppendOnlyModel):
     """One append-only log entry. `index` is gap-free from 0 and is the Merkle leaf index.
 
-    `leaf_hash` = SHA-256(0x00 ‖ canonical entry bytes) per RFC 9162 §2.1.1.
+    `leaf_hash` = SHA-256(0x00 ‖ d) per RFC 9162 §2.1.1, where d is `services.entry_bytes(...)`:
+    the canonical JSON of index, time, actor, action, object and the payload's SHA-256.
     """
 
     index = models.BigIntegerField("序号", unique=True)
@@ -25,11 +53,12 @@ class LedgerEntry(models.Model):
     action = models.CharField("动作", max_length=64)
     object_type = models.CharField("对象类型", max_length=64)
     object_id = models.CharField("对象ID", max_length=64, blank=True)
-    payload = models.JSONField("内容", default=dict)
+    # Canonical encoder: SQLite then stores exactly the hashed bytes (verification hashes them as-is).
+    payload = models.JSONField("内容", default=dict, encoder=CanonicalJSONEncoder)
     payload_sha256 = models.CharField("内容SHA-256", max_length=64)
     leaf_hash = models.CharField("叶子哈希", max_length=64)
 
-    objects = LedgerEntryQuerySet.as_manager()
+    objects = AppendOnlyQuerySet.as_manager()
 
     class Meta:
         verbose_name = "账本条目"
@@ -37,10 +66,34 @@ class LedgerEntry(models.Model):
         ordering = ["index"]
         indexes = [models.Index(fields=["object_type", "object_id"], name="ledger_obj")]
 
-    def save(self, *args, **kwargs):
-        if self.pk is not None:
-            raise PermissionError("ledger entries are append-only")
-        super().save(*args, **kwargs)
+    def __str__(self) -> str:
+        return f"#{self.index} {self.action} {self.object_type}:{self.object_id}"
 
-    def delete(self, *args, **kwargs):
-        raise PermissionError("ledger entries are append-only")
+
+class Checkpoint(AppendOnlyModel):
+    """A signed statement "the log had `tree_size` entries with Merkle root `root_hash`".
+
+    Signed with the ledger's Ed25519 key as a C2SP signed note (see `checkpoints.py`), so it can be
+    printed, sent to a higher authority and later checked against the log by anyone holding the
+    public key. `frontier` holds the roots of the perfect subtrees covering [0, tree_size); they
+    fold to `root_hash`, so the signature authenticates them too. They let the next checkpoint hash
+    only the new entries and let the verifier narrow a rewritten range.
+    """
+
+    origin = models.CharField("日志标识", max_length=200)
+    tree_size = models.BigIntegerField("树大小")
+    root_hash = models.CharField("根哈希", max_length=64, help_text="SHA-256，十六进制")
+    signed_at = models.DateTimeField("签署时间")
+    signature = models.CharField("签名", max_length=200, help_text="Ed25519 签名，Base64")
+    key_id = models.CharField("密钥标识", max_length=16, help_text="签名密钥哈希前 4 字节，十六进制")
+    frontier = models.JSONField("完全子树根哈希", default=list)
+
+    objects = AppendOnlyQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = "账本检查点"
+        verbose_name_plural = "账本检查点"
+        ordering = ["tree_size", "id"]
+
+    def __str__(self) -> str:
+        return f"{self.origin} @{self.tree_size}"

@@ -1,5 +1,10 @@
-"""URL routes of the rulesets app."""
-from django.urls import path  # noqa: F401
+"""URL routes of the rulesets app (mounted at /rulesets/)."""
+from django.urls import path
+
+from . import views
 
 app_name = "rulesets"
-urlpatterns: list = []
+urlpatterns = [
+    path("", views.index, name="index"),
+    path("<str:code>/", views.jurisdiction_detail, name="jurisdiction"),
+]

@@ -298,3 +298,58 @@ class ActivitySignal(models.Model):
         verbose_name_plural = "经营活动记录"
         constraints = [models.UniqueConstraint(fields=["source", "reference"], name="subj_activity_source_ref")]
         indexes = [models.Index(fields=["enterprise", "kind", "occurred_on"], name="subj_act_ent_kind_on")]
+
+
+class ImportJob(TimeStampedModel):
+    """One uploaded import file and its progress (issue 2 item 4).
+
+    The job row records the outcome; live progress while the single import transaction is open
+    is read from a JSON file (see zhifa.subjects.importing.progress). A successful import
+    appends exactly one ledger entry, whose index is kept in `ledger_index`.
+    """
+
+    class Status(models.TextChoices):
+        PENDING = "PENDING", "排队中"
+        RUNNING = "RUNNING", "导入中"
+        SUCCEEDED = "SUCCEEDED", "导入成功"
+        FAILED = "FAILED", "校验未通过"
+        ERROR = "ERROR", "系统错误"
+
+    class Source(models.TextChoices):
+        WEB = "web", "网页上传"
+        API = "api", "接口"
+        COMMAND = "command", "命令行"
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name="导入人", null=True, blank=True, on_delete=models.PROTECT, related_name="import_jobs")
+    source = models.CharField("导入方式", max_length=16, choices=Source.choices, default=Source.WEB)
+    file_name = models.CharField("文件名", max_length=255)
+    file_path = models.CharField("存储路径", max_length=500)
+    file_size = models.BigIntegerField("文件大小（字节）", default=0)
+    sha256 = models.CharField("文件SHA-256", max_length=64, db_index=True)
+    requested_kind = models.CharField("指定类型", max_length=32, blank=True)
+    kind = models.CharField("数据类型", max_length=255, blank=True, help_text="识别出的类型，多个工作表时以逗号分隔")
+    status = models.CharField("状态", max_length=16, choices=Status.choices, default=Status.PENDING, db_index=True)
+    message = models.TextField("结果说明", blank=True)
+    total_rows = models.PositiveIntegerField("数据行数", default=0)
+    processed_rows = models.PositiveIntegerField("已处理行数", default=0)
+    created_count = models.PositiveIntegerField("新增", default=0)
+    updated_count = models.PositiveIntegerField("更新", default=0)
+    unchanged_count = models.PositiveIntegerField("未变化", default=0)
+    error_count = models.PositiveIntegerField("错误数", default=0)
+    counts = models.JSONField("分类型统计", default=dict, blank=True)
+    error_report = models.CharField("错误报告文件", max_length=500, blank=True)
+    ledger_index = models.BigIntegerField("账本序号", null=True, blank=True)
+    started_at = models.DateTimeField("开始时间", null=True, blank=True)
+    finished_at = models.DateTimeField("结束时间", null=True, blank=True)
+
+    class Meta:
+        verbose_name = "导入任务"
+        verbose_name_plural = "导入任务"
+        ordering = ["-created_at"]
+
+    def __str__(self) -> str:
+        return f"{self.file_name}（{self.get_status_display()}）"
+
+    @property
+    def is_finished(self) -> bool:
+        return self.status in {self.Status.SUCCEEDED, self.Status.FAILED, self.Status.ERROR}

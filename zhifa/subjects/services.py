@@ -95,3 +95,89 @@ def _apply_change(enterprise: Enterprise, field: str, new_value: str) -> None:
     elif field == ChangeField.AFFILIATION:
         enterprise.affiliation = new_value
         enterprise.save(update_fields=["affiliation", "updated_at"])
+
+
+# --- Import of register data (issue 2 item 4) --------------------------------------------------------
+
+
+def import_job_create(*, user, source: str, file_name: str, file_path: str = "", file_size: int = 0, sha256: str = "", requested_kind: str = ""):
+    """Register an uploaded or local file as an ImportJob (operational record, not ledgered: the
+    ledger records the import itself, once, when it commits — see `import_apply`)."""
+    from .models import ImportJob
+
+    return ImportJob.objects.create(
+        user=user if getattr(user, "pk", None) else None,
+        source=source,
+        file_name=file_name[:255],
+        file_path=file_path,
+        file_size=file_size,
+        sha256=sha256,
+        requested_kind=requested_kind,
+    )
+
+
+def import_job_save(job, **fields) -> None:
+    """Update an ImportJob's progress/outcome fields, outside the import transaction."""
+    for name, value in fields.items():
+        setattr(job, name, value)
+    job.save(update_fields=[*fields, "updated_at"])
+
+
+def import_apply(*, actor, job, tables, spool, progress) -> dict:
+    """Write the validated rows of one file, all or nothing, and append exactly one ledger entry.
+
+    `tables` are the validation summaries (kind, sheet, columns present, rows), `spool` yields
+    the clean rows batch by batch in table order. Writes are bulk and idempotent (natural keys,
+    see importing.writers); any exception rolls the whole file back. Returns the counts per
+    kind, the totals and the ledger entry's index.
+    """
+    from .importing.spec import KINDS_BY_KEY
+    from .importing.writers import Counts, writer_for
+
+    total_rows = sum(t.rows for t in tables)
+    per_kind: dict[str, Counts] = {}
+    facts: dict[str, dict] = {}
+    written = 0
+    with transaction.atomic():
+        current_index: int | None = None
+        writer = None
+
+        def finish_current() -> None:
+            if writer is not None:
+                extra = writer.finish()
+                if extra:
+                    facts.setdefault(writer.kind.key, {}).update(extra)
+
+        for table_index, batch in spool.batches():
+            if table_index != current_index:
+                finish_current()
+                table = tables[table_index]
+                writer = writer_for(KINDS_BY_KEY[table.kind], table.present)
+                current_index = table_index
+            per_kind.setdefault(writer.kind.key, Counts()).add(writer.write(batch))
+            written += len(batch)
+            progress.advance("writing", written, total_rows)
+        finish_current()
+        totals = Counts()
+        for counts in per_kind.values():
+            totals.add(counts)
+        counts_payload = {kind: {**c.as_dict(), **facts.get(kind, {})} for kind, c in per_kind.items()}
+        entry = ledger_append(
+            actor=actor,
+            action="subjects.import",
+            object_type="subjects.importjob",
+            object_id=job.pk,
+            payload={
+                "file_name": job.file_name,
+                "file_sha256": job.sha256,
+                "file_size": job.file_size,
+                "kind": job.kind,
+                "rows": total_rows,
+                "created": totals.created,
+                "updated": totals.updated,
+                "unchanged": totals.unchanged,
+                "counts": counts_payload,
+                "source": job.source,
+            },
+        )
+    return {"counts": counts_payload, "totals": totals, "rows": total_rows, "ledger_index": entry.index}

@@ -1,0 +1,30 @@
+"""`flush` that can still empty a *test* database although ledger tables refuse DELETE/TRUNCATE.
+
+Django's TransactionTestCase (pytest-django `transactional_db`, `live_server`) empties every table
+with `flush` after each test. The append-only triggers (REC-16) refuse that, so while the test
+environment is active the triggers are dropped for the flush and put back straight after.
+Outside tests nothing changes: flushing a real database fails on the ledger tables, as it should.
+"""
+from __future__ import annotations
+
+from django.core import mail
+from django.core.management.commands import flush
+from django.db import connections
+
+from zhifa.ledger import dbguard
+
+
+def _test_environment_active() -> bool:
+    # django.test.utils.setup_test_environment() creates mail.outbox; it exists only under tests.
+    return hasattr(mail, "outbox")
+
+
+class Command(flush.Command):
+    help = flush.Command.help + " (ledger tables are emptied only in test databases)"
+
+    def handle(self, **options):
+        if not _test_environment_active():
+            return super().handle(**options)
+        connection = connections[options["database"]]
+        with dbguard.suspended(connection):
+            return super().handle(**options)
