@@ -35,6 +35,8 @@ import time
 from datetime import timedelta
 from pathlib import Path
 
+from benchdb import prepare_throwaway_database  # noqa: E402
+
 ROOT = Path(__file__).resolve().parent.parent
 CHUNK = 64 * 1024
 MB = 1024 * 1024
@@ -44,39 +46,7 @@ MP4_HEAD = struct.pack(">I", 24) + b"ftypisom\x00\x00\x02\x00isommp41"
 
 
 def _prepare_database(keep: bool):
-    url = os.environ.get("ZHIFA_DATABASE_URL", "")
-    if url.startswith(("postgres://", "postgresql://")):
-        import psycopg
-
-        admin = url.rsplit("/", 1)[0] + "/postgres"
-        with psycopg.connect(admin, autocommit=True) as conn:
-            conn.execute(f'DROP DATABASE IF EXISTS "{PG_BENCH_DB}"')
-            conn.execute(f'CREATE DATABASE "{PG_BENCH_DB}"')
-        os.environ["ZHIFA_DATABASE_URL"] = url.rsplit("/", 1)[0] + f"/{PG_BENCH_DB}"
-
-        def cleanup() -> None:
-            if keep:
-                return
-            from django.db import connections
-
-            connections.close_all()
-            with psycopg.connect(admin, autocommit=True) as conn:
-                conn.execute(f'DROP DATABASE IF EXISTS "{PG_BENCH_DB}"')
-
-        return f"postgresql (throwaway database {PG_BENCH_DB})", cleanup
-    fd, path = tempfile.mkstemp(prefix="zhifa-bench-evidence-", suffix=".sqlite3", dir="/tmp")
-    os.close(fd)
-    os.unlink(path)
-    os.environ["ZHIFA_DATABASE_URL"] = f"sqlite:///{path}"
-
-    def cleanup() -> None:
-        if keep:
-            print(f"kept {path}")
-            return
-        for suffix in ("", "-wal", "-shm"):
-            Path(path + suffix).unlink(missing_ok=True)
-
-    return f"sqlite ({path}, WAL, synchronous=FULL)", cleanup
+    return prepare_throwaway_database(PG_BENCH_DB, "zhifa-bench-evidence-", keep)
 
 
 def _setup_django(var_dir: Path) -> None:

@@ -31,10 +31,10 @@ import os
 import sys
 import tempfile
 import time
-from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
-from urllib.parse import urlsplit, urlunsplit
+
+from benchdb import prepare_throwaway_database  # noqa: E402
 
 ROOT = Path(__file__).resolve().parent.parent
 PG_BENCH_DB = "zhifa_bench_ledger"
@@ -45,42 +45,8 @@ def _int(text: str) -> int:
     return int(text.replace("_", ""))
 
 
-def _prepare_database(keep: bool) -> tuple[str, Callable[[], None]]:
-    """Point ZHIFA_DATABASE_URL at a fresh throwaway database; return (description, cleanup)."""
-    given = os.environ.get("ZHIFA_DATABASE_URL", "")
-    if given.startswith(("postgres://", "postgresql://")):
-        import psycopg
-
-        parts = urlsplit(given)
-        admin = urlunsplit(parts._replace(path="/postgres"))
-        with psycopg.connect(admin, autocommit=True) as conn:
-            conn.execute(f'DROP DATABASE IF EXISTS "{PG_BENCH_DB}"')
-            conn.execute(f'CREATE DATABASE "{PG_BENCH_DB}"')
-        os.environ["ZHIFA_DATABASE_URL"] = urlunsplit(parts._replace(path=f"/{PG_BENCH_DB}"))
-
-        def cleanup() -> None:
-            if keep:
-                return
-            from django.db import connections
-
-            connections.close_all()
-            with psycopg.connect(admin, autocommit=True) as conn:
-                conn.execute(f'DROP DATABASE IF EXISTS "{PG_BENCH_DB}"')
-
-        return f"postgresql (throwaway database {PG_BENCH_DB})", cleanup
-    fd, path = tempfile.mkstemp(prefix="zhifa-bench-ledger-", suffix=".sqlite3", dir="/tmp")
-    os.close(fd)
-    os.unlink(path)
-    os.environ["ZHIFA_DATABASE_URL"] = f"sqlite:///{path}"
-
-    def cleanup() -> None:
-        if keep:
-            print(f"kept {path}")
-            return
-        for suffix in ("", "-wal", "-shm"):
-            Path(path + suffix).unlink(missing_ok=True)
-
-    return f"sqlite ({path}, WAL, synchronous=FULL)", cleanup
+def _prepare_database(keep: bool):
+    return prepare_throwaway_database(PG_BENCH_DB, "zhifa-bench-ledger-", keep)
 
 
 def _setup_django(var_dir: str) -> None:
