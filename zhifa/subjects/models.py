@@ -299,6 +299,9 @@ class ActivitySignal(models.Model):
         constraints = [models.UniqueConstraint(fields=["source", "reference"], name="subj_activity_source_ref")]
         indexes = [models.Index(fields=["enterprise", "kind", "occurred_on"], name="subj_act_ent_kind_on")]
 
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} {self.occurred_on}"
+
 
 class ImportJob(TimeStampedModel):
     """One uploaded import file and its progress (issue 2 item 4).

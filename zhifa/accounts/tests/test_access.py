@@ -48,11 +48,6 @@ def expected(page: str, role: str):
 PAGES = ["home", "list", "detail_own", "detail_foreign", "reveal_own", "reveal_foreign", "admin", "logout_get"]
 
 
-@pytest.fixture(autouse=True)
-def _fast_hashing(settings):
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-
-
 @pytest.fixture
 def objects(org_tree):
     own = EnterpriseFactory(name="普陀本辖区企业", organisation=org_tree["street"], principal=PersonFactory(phone="13800000001"))

@@ -17,12 +17,6 @@ LOGIN = "/accounts/login/"
 LOGOUT = "/accounts/logout/"
 
 
-@pytest.fixture(autouse=True)
-def _fast_hashing(settings):
-    # argon2 is the production hasher; tests that do not measure hashing use a cheap one.
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-
-
 @pytest.fixture
 def officer(org_tree, make_user):
     return make_user(Role.OFFICER, org_tree["putuo"], username="officer1")

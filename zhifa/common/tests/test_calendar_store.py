@@ -40,12 +40,6 @@ workdays:
 """
 
 
-@pytest.fixture(autouse=True)
-def fast_password_hashing(settings):
-    """Argon2 costs ~0.8 s per test user; these tests do not exercise password hashing."""
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-
-
 @pytest.fixture
 def recorded():
     """A recompute callback that records its calls (registered for the test only)."""

@@ -21,12 +21,6 @@ def evidence_store(tmp_path, settings) -> LocalEvidenceStorage:
     return LocalEvidenceStorage(root)
 
 
-@pytest.fixture(autouse=True)
-def _fast_password_hashing(settings):
-    """Argon2 is right for production and far too slow for creating a dozen users per test."""
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-
-
 @pytest.fixture
 def users(org_tree, make_user):
     """One user per role in Putuo (普陀), a legal reviewer in Jing'an (静安), an enterprise contact."""

@@ -16,7 +16,15 @@ from zhifa.ledger import merkle
 
 # --- the shared RFC 9162 test vectors (read in place, never copied into the repository) ------
 
-VECTOR_DIR = Path(os.environ.get("ZHIFA_RFC9162_VECTORS", Path(__file__).resolve().parents[3].parent / "shared" / "testdata" / "rfc9162"))
+def _vector_dir() -> Path:
+    """`$ZHIFA_RFC9162_VECTORS`, else `../shared/` beside the checkout, else the workplace's /work/shared."""
+    if os.environ.get("ZHIFA_RFC9162_VECTORS"):
+        return Path(os.environ["ZHIFA_RFC9162_VECTORS"])
+    candidates = [Path(__file__).resolve().parents[3].parent / "shared", Path("/work/shared")]
+    return next((c for c in candidates if c.is_dir()), candidates[0]) / "testdata" / "rfc9162"
+
+
+VECTOR_DIR = _vector_dir()
 VECTOR_FILES = sorted(VECTOR_DIR.rglob("*.json")) if VECTOR_DIR.is_dir() else []
 needs_vectors = pytest.mark.skipif(not VECTOR_FILES, reason=f"RFC 9162 test vectors not found in {VECTOR_DIR}")
 

@@ -12,11 +12,6 @@ from zhifa.rulesets.models import RuleSet
 from zhifa.rulesets.rules import Rulebook
 
 
-@pytest.fixture(autouse=True)
-def _fast_hashing(settings):
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-
-
 @pytest.fixture
 def officer_client(client, org_tree, make_user):
     client.force_login(make_user(Role.OFFICER, org_tree["street"]))

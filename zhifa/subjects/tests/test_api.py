@@ -48,11 +48,6 @@ from zhifa.subjects.tests.factories import (
 )
 
 
-@pytest.fixture(autouse=True)
-def _fast_password_hashing(settings):
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-
-
 @pytest.fixture
 def officer(org_tree):
     return UserFactory(role=Role.OFFICER, organisation=org_tree["putuo"])

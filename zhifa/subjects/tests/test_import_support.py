@@ -33,8 +33,6 @@ def import_var_dir(settings, tmp_path):
     """Imports write under VAR_DIR/imports: keep each test's files in its own directory."""
     settings.VAR_DIR = tmp_path / "var"
     settings.ZHIFA_IMPORT_BACKGROUND = False
-    # These tests sign users in with force_login: a fast hasher keeps user creation cheap.
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
     return settings.VAR_DIR
 
 

@@ -22,11 +22,6 @@ from zhifa.subjects.tests.factories import ContactAuthorisationFactory, Enterpri
 from zhifa.subjects.views import _prefix_upper_bound, licences_in_scope, scoped_enterprises
 
 
-@pytest.fixture(autouse=True)
-def _fast_hashing(settings):
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-
-
 @pytest.fixture
 def ents(org_tree):
     return {

@@ -15,11 +15,6 @@ from zhifa.subjects.services import person_reveal_field, registration_change_rec
 from zhifa.subjects.tests.factories import EnterpriseFactory, LicenceFactory, PersonFactory
 
 
-@pytest.fixture(autouse=True)
-def _fast_hashing(settings):
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-
-
 @pytest.fixture
 def person(db):
     return PersonFactory(name="王主任", id_number="31010719800101123X", phone="13812345678", address="上海市普陀区长寿路100弄1号101室")

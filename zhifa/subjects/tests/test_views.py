@@ -44,11 +44,6 @@ from zhifa.subjects.tests.factories import (
 LIST = "/enterprises/"
 
 
-@pytest.fixture(autouse=True)
-def _fast_hashing(settings):
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-
-
 @dataclass
 class World:
     """Two districts: 普陀 (with 长寿路街道) holds the "own" enterprises, 静安 the "foreign" one."""
