@@ -5,8 +5,9 @@ from datetime import date, timedelta
 
 from django.db.models import Exists, OuterRef, Q, QuerySet
 
-from zhifa.accounts.access import org_scope_q, sees_everything
-from zhifa.accounts.choices import Role
+from zhifa.accounts.access import sees_everything
+from zhifa.accounts.choices import STAFF_ROLES, Role
+from zhifa.accounts.models import Organisation
 from zhifa.common.timeutil import today
 
 from .choices import LicenceStatus
@@ -15,9 +16,26 @@ from .models import ContactAuthorisation, Enterprise, Licence
 EXPIRING_WITHIN_DAYS = 90
 
 
+def organisation_subtree_ids(org: Organisation) -> list[int]:
+    """Primary keys of an organisation and its descendants (one indexed prefix query on `path`)."""
+    return list(Organisation.objects.filter(path__startswith=org.path).values_list("pk", flat=True))
+
+
+def _staff_org_ids(user) -> list[int] | None:
+    """The organisation ids a staff member's scope covers, or None when it covers every organisation."""
+    ids = organisation_subtree_ids(user.organisation)
+    return None if len(ids) >= Organisation.objects.count() else ids
+
+
 def enterprises_visible_to(user) -> QuerySet[Enterprise]:
     """Per-object access: staff see their organisation subtree; an enterprise contact sees only
-    the enterprises it holds a current authorisation for (SUB-17); auditors and admins see all."""
+    the enterprises it holds a current authorisation for (SUB-17); auditors and admins see all.
+
+    Phrased for registers of a million enterprises: the (small) list of organisation ids, or of
+    authorised enterprises, is resolved first, so the filter is `organisation_id IN (...)` on the
+    enterprise index instead of a join on every row, and a scope covering every organisation
+    needs no filter at all. Tests compare it with the plain path-prefix definition.
+    """
     qs = Enterprise.objects.all()
     if not user.is_authenticated:
         return qs.none()
@@ -25,13 +43,21 @@ def enterprises_visible_to(user) -> QuerySet[Enterprise]:
         return qs
     if user.role == Role.ENTERPRISE_CONTACT:
         day = today()
-        return qs.filter(
-            Exists(ContactAuthorisation.objects.filter(enterprise=OuterRef("pk"), user=user, valid_from__lte=day, valid_to__gte=day))
-        )
-    return qs.filter(org_scope_q(user))
+        current = ContactAuthorisation.objects.filter(user=user, valid_from__lte=day, valid_to__gte=day)
+        return qs.filter(pk__in=list(current.values_list("enterprise_id", flat=True)))
+    if user.role in STAFF_ROLES and user.organisation_id:
+        ids = _staff_org_ids(user)
+        return qs if ids is None else qs.filter(organisation_id__in=ids)
+    return qs.none()
 
 
 def licences_visible_to(user) -> QuerySet[Licence]:
+    """Licences of the enterprises the user may see."""
+    if user.is_authenticated and user.role in STAFF_ROLES and user.organisation_id and not sees_everything(user):
+        ids = _staff_org_ids(user)
+        return Licence.objects.all() if ids is None else Licence.objects.filter(enterprise__organisation_id__in=ids)
+    if user.is_authenticated and sees_everything(user):
+        return Licence.objects.all()
     return Licence.objects.filter(enterprise__in=enterprises_visible_to(user))
 
 

@@ -1,8 +1,7 @@
 """Pages of the subject register: the home page, the enterprise list and the enterprise detail.
 
 Views only parse input, check access and call selectors/services. Every query is scoped by
-`enterprises_visible_to` (per-object access), or by `scoped_enterprises`, its row-for-row
-equivalent for queries over large registers; an object outside the user's scope is a 404,
+`enterprises_visible_to` / `licences_visible_to` (per-object access); an object outside the user's scope is a 404,
 never a 403, so that its existence does not leak.
 """
 from __future__ import annotations
@@ -32,7 +31,15 @@ from zhifa.common.timeutil import today
 
 from .choices import ApplicationStatus, DataSource, Industry, LicenceStatus, LicenceType, PersonRole
 from .models import ContactAuthorisation, Enterprise, EnterprisePerson, Licence, LicenceApplication, Person
-from .selectors import EXPIRING_WITHIN_DAYS, enterprises_visible_to, filter_by_licence_state, licence_state, search_enterprises
+from .selectors import (
+    EXPIRING_WITHIN_DAYS,
+    enterprises_visible_to,
+    filter_by_licence_state,
+    licence_state,
+    licences_visible_to,
+    organisation_subtree_ids,
+    search_enterprises,
+)
 from .services import REVEAL_ROLES, REVEALABLE_FIELDS, person_reveal_field
 
 PAGE_SIZE = 50
@@ -83,50 +90,6 @@ def _is_contact(user) -> bool:
 def _can_reveal(user) -> bool:
     """Only bureau staff (and system admins) get the reveal button (SEC-03); never auditors or contacts."""
     return can_write(user) and user.role in REVEAL_ROLES
-
-
-def _subtree_ids(org: Organisation) -> list[int]:
-    """Primary keys of an organisation and its descendants (one indexed prefix query on `path`)."""
-    return list(Organisation.objects.filter(path__startswith=org.path).values_list("pk", flat=True))
-
-
-def _staff_org_ids(user) -> list[int] | None:
-    """The organisation ids a staff member's scope covers, or None when it covers every organisation."""
-    ids = _subtree_ids(user.organisation)
-    return None if len(ids) >= Organisation.objects.count() else ids
-
-
-def scoped_enterprises(user) -> QuerySet[Enterprise]:
-    """Exactly the rows of `enterprises_visible_to`, phrased for large lists and counts.
-
-    The selector joins the organisation table to test the path prefix; with a million
-    enterprises that join is paid on every row. Here the (small) list of organisation ids is
-    resolved first, so the filter is `organisation_id IN (...)` on the enterprise index, and a
-    scope covering every organisation needs no filter at all. Equality with the selector is
-    tested per role (tests/test_selectors.py).
-    """
-    if sees_everything(user):
-        return Enterprise.objects.all()
-    if user.role in STAFF_ROLES and user.organisation_id:
-        ids = _staff_org_ids(user)
-        return Enterprise.objects.all() if ids is None else Enterprise.objects.filter(organisation_id__in=ids)
-    if _is_contact(user):
-        # SUB-17, as in the selector: authorisations current today. The selector's correlated
-        # EXISTS is evaluated once per enterprise; reading the (few) authorisations first is not.
-        day = today()
-        current = ContactAuthorisation.objects.filter(user=user, valid_from__lte=day, valid_to__gte=day)
-        return Enterprise.objects.filter(pk__in=list(current.values_list("enterprise_id", flat=True)))
-    return enterprises_visible_to(user)
-
-
-def licences_in_scope(user) -> QuerySet[Licence]:
-    """Licences of the enterprises the user may see (same rows as `licences_visible_to`)."""
-    if sees_everything(user):
-        return Licence.objects.all()
-    if user.role in STAFF_ROLES and user.organisation_id:
-        ids = _staff_org_ids(user)
-        return Licence.objects.all() if ids is None else Licence.objects.filter(enterprise__organisation_id__in=ids)
-    return Licence.objects.filter(enterprise__in=scoped_enterprises(user))
 
 
 def _valid_licences(qs: QuerySet[Licence]) -> QuerySet[Licence]:
@@ -286,7 +249,7 @@ def home(request):
     day = today()
     context: dict = {"today": day, "expiring_days": EXPIRING_WITHIN_DAYS}
     if _is_contact(user):
-        enterprises = list(scoped_enterprises(user).select_related("organisation").order_by("name")[:20])
+        enterprises = list(enterprises_visible_to(user).select_related("organisation").order_by("name")[:20])
         licences = Licence.objects.filter(enterprise__in=[e.pk for e in enterprises]).order_by("valid_to", "pk")
         by_enterprise: dict[int, list[Licence]] = {}
         for lic in _annotate_licences(licences, day):
@@ -296,8 +259,8 @@ def home(request):
         context.update({"mode": "contact", "enterprises": enterprises})
         return render(request, "home.html", context)
 
-    valid = _valid_licences(licences_in_scope(user))
-    enterprise_count = scoped_enterprises(user).count()
+    valid = _valid_licences(licences_visible_to(user))
+    enterprise_count = enterprises_visible_to(user).count()
     context.update(
         {
             "mode": "auditor" if user.role == Role.AUDITOR else "staff",
@@ -305,13 +268,13 @@ def home(request):
             "expired_count": valid.filter(valid_to__lt=day).count(),
             "expiring_count": valid.filter(valid_to__gte=day, valid_to__lte=day + timedelta(days=EXPIRING_WITHIN_DAYS)).count(),
             "soonest": _annotate_licences(
-                _soonest_expiring(licences_in_scope(user), day, HOME_SOONEST, small_scope=enterprise_count <= SMALL_SCOPE), day
+                _soonest_expiring(licences_visible_to(user), day, HOME_SOONEST, small_scope=enterprise_count <= SMALL_SCOPE), day
             ),
             "has_scope": sees_everything(user) or bool(user.role in STAFF_ROLES and user.organisation_id),
         }
     )
     if context["mode"] == "auditor":
-        context["licence_count"] = licences_in_scope(user).count()
+        context["licence_count"] = licences_visible_to(user).count()
     return render(request, "home.html", context)
 
 
@@ -322,7 +285,7 @@ def enterprise_list(request):
     user = request.user
     organisations = _filter_organisations(user)
     form = EnterpriseFilterForm(request.GET or None, organisations=organisations)
-    qs = scoped_enterprises(user).select_related("organisation")
+    qs = enterprises_visible_to(user).select_related("organisation")
     filters: dict = {}
     if form.is_bound and not form.is_valid():
         messages.error(request, "部分筛选条件无效，已忽略：" + "；".join(f"{form.fields[name].label}" for name in form.errors))
@@ -338,7 +301,7 @@ def enterprise_list(request):
         name_search = not by_code
         count_cap = LIST_COUNT_CAP if by_code else SEARCH_COUNT_CAP
     if "organisation" in filters:
-        qs = qs.filter(organisation_id__in=_subtree_ids(form.organisations[filters["organisation"]]))
+        qs = qs.filter(organisation_id__in=organisation_subtree_ids(form.organisations[filters["organisation"]]))
     if "industry" in filters:
         qs = qs.filter(industry=filters["industry"])
     if "licence" in filters:
