@@ -19,12 +19,20 @@ def _test_environment_active() -> bool:
     return hasattr(mail, "outbox")
 
 
+def _is_test_database(connection) -> bool:
+    """True only for a database Django's test runner created (its TEST name, in-memory, or test_*)."""
+    name = str(connection.settings_dict.get("NAME") or "")
+    test_name = (connection.settings_dict.get("TEST") or {}).get("NAME")
+    base = name.rsplit("/", 1)[-1]
+    return name == test_name or "memorydb" in name or name == ":memory:" or base.startswith("test_")
+
+
 class Command(flush.Command):
     help = flush.Command.help + " (ledger tables are emptied only in test databases)"
 
     def handle(self, **options):
-        if not _test_environment_active():
-            return super().handle(**options)
         connection = connections[options["database"]]
+        if not (_test_environment_active() and _is_test_database(connection)):
+            return super().handle(**options)
         with dbguard.suspended(connection):
             return super().handle(**options)
