@@ -50,3 +50,39 @@ class HolidaySchedule(TimeStampedModel):
 
     def workday_dates(self) -> list[date]:
         return sorted(date.fromisoformat(d) for d in self.extra_workdays)
+
+
+class AppendOnlyQuerySet(models.QuerySet):
+    """Bulk update/delete are refused for append-only records (REC-16, SEC-09, EVI-09)."""
+
+    def update(self, **kwargs):
+        raise PermissionError(self.model.append_only_message)
+
+    def delete(self):
+        raise PermissionError(self.model.append_only_message)
+
+    def bulk_update(self, objs, fields, batch_size=None):
+        raise PermissionError(self.model.append_only_message)
+
+
+class AppendOnlyModel(models.Model):
+    """Rows are inserted once and never changed or removed through the ORM (REC-16, SEC-09).
+
+    Subclasses set `append_only_message` (the Chinese reason users see). Apps that must also stop
+    raw SQL add database triggers (zhifa.ledger.dbguard).
+    """
+
+    append_only_message = "记录只能追加，不得修改或删除"
+
+    objects = AppendOnlyQuerySet.as_manager()
+
+    class Meta:
+        abstract = True
+
+    def save(self, *args, **kwargs):
+        if not self._state.adding:
+            raise PermissionError(self.append_only_message)
+        super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        raise PermissionError(self.append_only_message)

@@ -15,6 +15,7 @@ from django.conf import settings
 from django.db import models
 
 from zhifa.accounts.models import Organisation
+from zhifa.common.models import AppendOnlyModel as CommonAppendOnlyModel
 from zhifa.subjects.models import Enterprise
 
 from .choices import (
@@ -30,32 +31,13 @@ from .choices import (
 APPEND_ONLY_MESSAGE = "证据记录只能追加，不得修改或删除（EVI-09）"
 
 
-class AppendOnlyQuerySet(models.QuerySet):
-    def update(self, **kwargs):
-        raise PermissionError(APPEND_ONLY_MESSAGE)
+class AppendOnlyModel(CommonAppendOnlyModel):
+    """Evidence rows are inserted once and never changed or removed (EVI-09)."""
 
-    def delete(self):
-        raise PermissionError(APPEND_ONLY_MESSAGE)
-
-    def bulk_update(self, objs, fields, batch_size=None):
-        raise PermissionError(APPEND_ONLY_MESSAGE)
-
-
-class AppendOnlyModel(models.Model):
-    """Rows are inserted once and never changed or removed (EVI-09)."""
-
-    objects = AppendOnlyQuerySet.as_manager()
+    append_only_message = APPEND_ONLY_MESSAGE
 
     class Meta:
         abstract = True
-
-    def save(self, *args, **kwargs):
-        if not self._state.adding:
-            raise PermissionError(APPEND_ONLY_MESSAGE)
-        super().save(*args, **kwargs)
-
-    def delete(self, *args, **kwargs):
-        raise PermissionError(APPEND_ONLY_MESSAGE)
 
 
 class EvidenceFile(AppendOnlyModel):

@@ -7,33 +7,9 @@ from __future__ import annotations
 
 from django.db import models
 
+from zhifa.common.models import AppendOnlyModel, AppendOnlyQuerySet
+
 from .leaf import CanonicalJSONEncoder
-
-
-class AppendOnlyQuerySet(models.QuerySet):
-    """Bulk update/delete are refused: ledger rows are append-only (REC-16)."""
-
-    def update(self, **kwargs):
-        raise PermissionError("ledger rows are append-only")
-
-    def delete(self):
-        raise PermissionError("ledger rows are append-only")
-
-
-class AppendOnlyModel(models.Model):
-    """Refuses saving an existing row and deleting (REC-16, SEC-09)."""
-
-    class Meta:
-        abstract = True
-
-    def save(self, *args, **kwargs):
-        if self.pk is not None:
-            raise PermissionError("ledger rows are append-only")
-        super().save(*args, **kwargs)
-
-    def delete(self, *args, **kwargs):
-        raise PermissionError("ledger rows are append-only")
-
 
 # Kept for callers that imported the old name.
 LedgerEntryQuerySet = AppendOnlyQuerySet
@@ -58,6 +34,7 @@ class LedgerEntry(AppendOnlyModel):
     payload_sha256 = models.CharField("内容SHA-256", max_length=64)
     leaf_hash = models.CharField("叶子哈希", max_length=64)
 
+    append_only_message = "账本条目只能追加，不得修改或删除（REC-16）"
     objects = AppendOnlyQuerySet.as_manager()
 
     class Meta:
@@ -88,6 +65,7 @@ class Checkpoint(AppendOnlyModel):
     key_id = models.CharField("密钥标识", max_length=16, help_text="签名密钥哈希前 4 字节，十六进制")
     frontier = models.JSONField("完全子树根哈希", default=list)
 
+    append_only_message = "账本检查点只能追加，不得修改或删除（REC-16）"
     objects = AppendOnlyQuerySet.as_manager()
 
     class Meta:

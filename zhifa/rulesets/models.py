@@ -8,17 +8,12 @@ from __future__ import annotations
 
 from django.db import models
 
+from zhifa.common.models import AppendOnlyModel
+
 from .choices import STATUTE_BOUND_LABELS, STRATEGY_LABELS, UNIT_LABELS, VERIFICATION_LABELS, as_choices
 
 
-class ImmutableQuerySet(models.QuerySet):
-    """Bulk updates are refused: a loaded version is history (new content = new revision)."""
-
-    def update(self, **kwargs):
-        raise PermissionError("已载入的规则集版本不可修改，请修改规则包文件后重新载入")
-
-
-class RuleSet(models.Model):
+class RuleSet(AppendOnlyModel):
     """One revision of one version of a jurisdiction's rule pack, as loaded from a file."""
 
     jurisdiction = models.CharField("辖区", max_length=32, db_index=True)
@@ -35,7 +30,8 @@ class RuleSet(models.Model):
     loaded_at = models.DateTimeField("载入时间")
     loaded_by = models.CharField("载入人", max_length=150, blank=True)
 
-    objects = ImmutableQuerySet.as_manager()
+    # A loaded version is history: new content becomes a new revision (JUR-01, AMB-18).
+    append_only_message = "已载入的规则集版本不可修改，请修改规则包文件后重新载入"
 
     class Meta:
         verbose_name = "规则集版本"
@@ -48,14 +44,12 @@ class RuleSet(models.Model):
     def __str__(self) -> str:
         return f"{self.jurisdiction} {self.version} 第{self.revision}版"
 
-    def save(self, *args, **kwargs):
-        if self.pk is not None:
-            raise PermissionError("已载入的规则集版本不可修改，请修改规则包文件后重新载入")
-        super().save(*args, **kwargs)
 
 
-class RuleParameter(models.Model):
+class RuleParameter(AppendOnlyModel):
     """One value of one parameter (key, kind, dated period) inside a loaded rule set."""
+
+    append_only_message = "已载入的规则参数不可修改，请修改规则包文件后重新载入"
 
     ruleset = models.ForeignKey(RuleSet, verbose_name="规则集版本", on_delete=models.PROTECT, related_name="parameters")
     key = models.CharField("参数键", max_length=100, db_index=True)
@@ -78,7 +72,8 @@ class RuleParameter(models.Model):
     legal_signoff = models.JSONField("法律顾问确认", null=True, blank=True)
     position = models.PositiveIntegerField("顺序", default=0)
 
-    objects = ImmutableQuerySet.as_manager()
+    # A loaded version is history: new content becomes a new revision (JUR-01, AMB-18).
+    append_only_message = "已载入的规则集版本不可修改，请修改规则包文件后重新载入"
 
     class Meta:
         verbose_name = "规则参数"
@@ -92,7 +87,3 @@ class RuleParameter(models.Model):
     def __str__(self) -> str:
         return f"{self.key}{('[' + self.kind + ']') if self.kind else ''}"
 
-    def save(self, *args, **kwargs):
-        if self.pk is not None:
-            raise PermissionError("已载入的规则参数不可修改，请修改规则包文件后重新载入")
-        super().save(*args, **kwargs)

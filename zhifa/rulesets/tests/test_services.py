@@ -97,6 +97,10 @@ def test_jur_01__loaded_rows_are_never_edited_in_place(loaded_rulesets):
     param = RuleParameter.objects.first()
     with pytest.raises(PermissionError):
         param.save()
+    with pytest.raises(PermissionError):
+        param.delete()
+    with pytest.raises(PermissionError):
+        RuleSet.objects.filter(pk=ruleset.pk).delete()
 
 
 def test_jur_01__database_rulebook_resolves_exactly_like_the_files(loaded_rulesets):
