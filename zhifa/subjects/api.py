@@ -8,7 +8,7 @@ unsafe method is a structured 405 (403 `COMMON_READ_ONLY_ROLE` for auditors).
 """
 from __future__ import annotations
 
-from django.db.models import Exists, F, OuterRef, Prefetch, QuerySet
+from django.db.models import F, Prefetch, QuerySet
 from django.shortcuts import get_object_or_404
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
@@ -17,7 +17,6 @@ from rest_framework.decorators import action
 from rest_framework.permissions import IsAuthenticated
 from rest_framework.response import Response
 
-from zhifa.accounts.access import sees_everything
 from zhifa.common.api_views import ID_PATH_REGEX, ZhifaAPIMixin, ZhifaReadOnlyViewSet
 from zhifa.common.errors import ZhifaError
 from zhifa.common.ids import InvalidIdentifier, validate_uscc
@@ -32,33 +31,17 @@ from .models import (
     Licence,
     LicenceApplication,
     MajorHazardSource,
-    Person,
     PrecursorAnnualReport,
     RegistrationChange,
     ReportObligation,
 )
-from .selectors import enterprises_visible_to
+from .selectors import enterprises_visible_to, persons_visible_to, scoped_to_visible_enterprises
 from .services import REVEALABLE_FIELDS, person_reveal_field
 
 SCOPE_NOTE = (
     "可见范围：执法人员、科室负责人、法制审核人员、设备/数据管理员为本机构及下级机构；"
     "企业联系人为其在授权有效期内的企业；执法监督与系统管理员为全部。范围外的对象按不存在处理（404）。"
 )
-
-
-def scoped_to_visible_enterprises(qs: QuerySet, user, enterprise_field: str = "enterprise") -> QuerySet:
-    """Restrict `qs` to rows whose enterprise the user may see (per-object access)."""
-    if sees_everything(user):
-        return qs
-    return qs.filter(**{f"{enterprise_field}__in": enterprises_visible_to(user).values("pk")})
-
-
-def persons_visible_to(user) -> QuerySet[Person]:
-    """Persons linked to a visible enterprise, as its principal or in one of its roles."""
-    visible = enterprises_visible_to(user)
-    return Person.objects.filter(
-        Exists(visible.filter(principal=OuterRef("pk"))) | Exists(EnterprisePerson.objects.filter(person=OuterRef("pk"), enterprise__in=visible.values("pk")))
-    )
 
 
 class RegisterViewSet(ZhifaReadOnlyViewSet):

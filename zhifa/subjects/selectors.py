@@ -11,7 +11,7 @@ from zhifa.accounts.models import Organisation
 from zhifa.common.timeutil import today
 
 from .choices import LicenceStatus
-from .models import ContactAuthorisation, Enterprise, Licence
+from .models import ContactAuthorisation, Enterprise, EnterprisePerson, Licence, Person
 
 EXPIRING_WITHIN_DAYS = 90
 
@@ -59,6 +59,21 @@ def licences_visible_to(user) -> QuerySet[Licence]:
     if user.is_authenticated and sees_everything(user):
         return Licence.objects.all()
     return Licence.objects.filter(enterprise__in=enterprises_visible_to(user))
+
+
+def scoped_to_visible_enterprises(qs: QuerySet, user, enterprise_field: str = "enterprise") -> QuerySet:
+    """Restrict `qs` to rows whose enterprise the user may see (per-object access)."""
+    if sees_everything(user):
+        return qs
+    return qs.filter(**{f"{enterprise_field}__in": enterprises_visible_to(user).values("pk")})
+
+
+def persons_visible_to(user) -> QuerySet[Person]:
+    """Persons linked to a visible enterprise, as its principal or in one of its roles."""
+    visible = enterprises_visible_to(user)
+    return Person.objects.filter(
+        Exists(visible.filter(principal=OuterRef("pk"))) | Exists(EnterprisePerson.objects.filter(person=OuterRef("pk"), enterprise__in=visible.values("pk")))
+    )
 
 
 def licence_state(licence: Licence, on: date | None = None) -> str:
