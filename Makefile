@@ -40,10 +40,14 @@ migrate: venv
 
 demo: migrate
 	$(PY) manage.py demo_data --enterprises $(DEMO_ENTERPRISES) --seed $(DEMO_SEED) --if-empty
+	$(PY) manage.py detect
 
 ## make run: install, migrate SQLite, load demo data if empty, serve on 127.0.0.1:8000 with gunicorn
 run: apt-run venv demo
 	@echo "zhifa is starting on http://$(HOST):$(PORT)/  (Ctrl-C to stop)"
+	@# The Huey consumer (daily detection, ADR 0004) runs beside the web server and stops with it.
+	$(PY) manage.py run_huey --quiet & HUEY_PID=$$!; \
+	trap 'kill $$HUEY_PID 2>/dev/null' EXIT INT TERM; \
 	$(VENV)/bin/gunicorn config.wsgi:application --bind $(HOST):$(PORT) --workers 2 --threads 4 --access-logfile -
 
 ## make test: install test dependencies, start a throwaway PostgreSQL, run everything on SQLite and PostgreSQL

@@ -45,6 +45,9 @@ INSTALLED_APPS = [
     "zhifa.rulesets",
     "zhifa.subjects",
     "zhifa.evidence",
+    "zhifa.clues",
+    "huey.contrib.djhuey",
+    "zhifa.access",
 ]
 
 MIDDLEWARE = [
@@ -186,12 +189,31 @@ SPECTACULAR_SETTINGS = {
         "ReportKindEnum": "zhifa.subjects.choices.ReportKind",
         "ActivityKindEnum": "zhifa.subjects.choices.ActivityKind",
         "EvidenceKindEnum": "zhifa.evidence.choices.EvidenceKind",
+        "ClueStatusEnum": "zhifa.clues.choices.ClueStatus",
+        "ClueCategoryEnum": "zhifa.clues.choices.Category",
+        "ReminderStatusEnum": "zhifa.clues.choices.ReminderStatus",
+        "TriggerKindEnum": "zhifa.clues.choices.TriggerKind",
+        "TransferKindEnum": "zhifa.clues.choices.TransferKind",
+        "ClueEventKindEnum": "zhifa.clues.choices.EventKind",
+        "AccessObjectTypeEnum": "zhifa.access.choices.ObjectType",
+        "AccessRequestStatusEnum": "zhifa.access.choices.RequestStatus",
+        "AccessDecisionOutcomeEnum": "zhifa.access.choices.DecisionOutcome",
     },
 }
 
 # --- Ledger -------------------------------------------------------------------
 ZHIFA_LEDGER_ORIGIN = os.environ.get("ZHIFA_LEDGER_ORIGIN", "zhifa.local/ledger")
 ZHIFA_LEDGER_KEY_FILE = Path(os.environ.get("ZHIFA_LEDGER_KEY_FILE", VAR_DIR / "ledger-ed25519.key"))
+
+# --- Access requests (调阅申请, REC-17, SEC-01) ----------------------------------------
+# The kinds of object an access request can name: the owning app's per-object scope selector,
+# the URL name of the object's page and of the view that opens its protected content.
+# zhifa.access reaches objects only through this map, so it imports no app above it
+# (docs/access.md). A kind not listed cannot be requested.
+ZHIFA_ACCESS_OBJECT_KINDS = {
+    "evidence_item": {"visible": "zhifa.evidence.selectors.evidence_visible_to", "url": "evidence:detail", "open": "evidence:download"},
+    "person_personal_data": {"visible": "zhifa.subjects.selectors.persons_visible_to"},
+}
 
 # --- Logging ------------------------------------------------------------------
 LOGGING = {
@@ -200,3 +222,20 @@ LOGGING = {
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": os.environ.get("ZHIFA_LOG_LEVEL", "WARNING")},
 }
+
+
+# Background and scheduled work (ADR 0004): Huey with its queue in a SQLite file next to the data on
+# the embedded default; `manage.py run_huey` is the consumer (started by `make run`). Production
+# points ZHIFA_HUEY_REDIS_URL at Redis and runs consumers on as many machines as needed.
+HUEY = {
+    "name": "zhifa",
+    "immediate": False,
+    "utc": False,  # crontab times below are Asia/Shanghai (TIME_ZONE)
+    "consumer": {"workers": 1, "worker_type": "thread", "periodic": True},
+}
+if os.environ.get("ZHIFA_HUEY_REDIS_URL"):
+    HUEY.update({"huey_class": "huey.RedisHuey", "connection": {"url": os.environ["ZHIFA_HUEY_REDIS_URL"]}})
+else:
+    HUEY.update({"huey_class": "huey.SqliteHuey", "filename": str(VAR_DIR / "huey.sqlite3")})
+# Daily detection run (issue 4 item 2), HH:MM in Asia/Shanghai.
+ZHIFA_DETECTION_AT = os.environ.get("ZHIFA_DETECTION_AT", "01:30")

@@ -14,6 +14,8 @@ api_v1 = [
     path("", include("zhifa.accounts.api_urls")),
     path("", include("zhifa.evidence.api_urls")),
     path("", include("zhifa.subjects.api_import_urls")),
+    path("", include("zhifa.access.api_urls")),
+    path("", include("zhifa.clues.api_urls")),
 ]
 
 urlpatterns = [
@@ -22,6 +24,8 @@ urlpatterns = [
     path("accounts/", include("zhifa.accounts.urls")),
     path("import/", include("zhifa.subjects.urls_import")),
     path("evidence/", include("zhifa.evidence.urls")),
+    path("access/", include("zhifa.access.urls")),
+    path("clues/", include("zhifa.clues.urls")),
     path("ledger/", include("zhifa.ledger.urls")),
     path("rulesets/", include("zhifa.rulesets.urls")),
     path("calendar/", include("zhifa.common.urls")),

@@ -14,3 +14,5 @@ echo "--- PostgreSQL ---"
 ZHIFA_DATABASE_URL="$PG_URL" .venv/bin/python bench/bench_ledger.py --entries "$N"
 echo "=== evidence upload ==="
 .venv/bin/python bench/bench_evidence.py
+echo "=== clue detection, $N enterprises (SQLite and PostgreSQL) ==="
+.venv/bin/python bench/bench_clues.py --enterprises "$N" --database both

@@ -9,6 +9,8 @@ from __future__ import annotations
 
 import pytest
 
+from zhifa.access.tests.factories import approved_grant
+
 REGISTER_ENDPOINTS = [
     "enterprises",
     "licences",
@@ -75,6 +77,11 @@ def test_access_matrix__detail_and_list(world, client_for, role, endpoint, which
     # given
     client = client_for(world.users[role])
     objects = world.own if which == "own" else world.foreign
+    if endpoint == "persons/reveal" and expected_status(role, endpoint, which) == 200:
+        # REC-17: a reveal needs an approved access request; without one it is a structured 403
+        refused = request_detail(client, endpoint, objects)
+        assert (refused.status_code, refused.json()["error"]["code"]) == (403, "ACCESS_NOT_GRANTED")
+        approved_grant(world.users[role], [objects["persons"]])
     # when
     response = request_detail(client, endpoint, objects)
     # then

@@ -365,12 +365,21 @@ class EvidenceCorrectionView(EvidenceObjectMixin, generics.GenericAPIView):
 
 
 class EvidenceDownloadView(EvidenceObjectMixin, generics.GenericAPIView):
-    """下载证据文件（附件形式，nosniff）。每次下载记入保管链和账本（SEC-02）。"""
+    """下载证据文件（附件形式，nosniff）。须持有已批准且在期限内的调阅申请（REC-17），上传人本人除外；
+    每次下载记入保管链和账本（SEC-02），被拒绝的下载也记入账本。"""
 
     @extend_schema(
         tags=[TAG],
-        summary="下载证据文件（下载将记入保管链和账本）",
-        responses={(200, "application/octet-stream"): OpenApiResponse(OpenApiTypes.BINARY, description="文件内容，Content-Type 为识别出的类型")},
+        summary="下载证据文件（须经调阅审批；下载将记入保管链和账本）",
+        description=(
+            "须持有覆盖该证据、已批准且当前时刻在调阅期限内的调阅申请（/api/v1/access-requests/，REC-17），"
+            "上传该文件的用户本人除外。否则返回 403 ACCESS_NOT_GRANTED（无申请、待审批、不予批准或已撤回）"
+            "或 ACCESS_OUTSIDE_WINDOW（已批准但不在期限内），拒绝也记入账本（access.refused）。"
+        ),
+        responses={
+            (200, "application/octet-stream"): OpenApiResponse(OpenApiTypes.BINARY, description="文件内容，Content-Type 为识别出的类型"),
+            403: OpenApiResponse(description="未获调阅批准或不在调阅期限内（ACCESS_NOT_GRANTED / ACCESS_OUTSIDE_WINDOW）"),
+        },
     )
     def get(self, request, pk: int):
         item = self.get_item()

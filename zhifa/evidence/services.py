@@ -20,6 +20,8 @@ from typing import Any, BinaryIO
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
+from zhifa.access.choices import ObjectType as AccessObjectType
+from zhifa.access.services import access_authorise
 from zhifa.accounts.access import can_write
 from zhifa.accounts.choices import STAFF_ROLES, Role
 from zhifa.accounts.models import OfficerCredential
@@ -30,7 +32,7 @@ from zhifa.subjects.models import ContactAuthorisation, Enterprise
 from zhifa.subjects.selectors import enterprises_visible_to
 
 from . import rules
-from .choices import CustodyAction, EvidenceKind, LinkTarget, ReviewCriterion
+from .choices import CustodyAction, EvidenceKind, EvidenceSource, LinkTarget, ReviewCriterion
 from .errors import EvidenceErrorCode
 from .models import CustodyEvent, EvidenceFile, EvidenceItem, EvidenceLink, EvidenceReview
 from .selectors import evidence_visible_to, is_superseded
@@ -512,11 +514,19 @@ def evidence_view(*, actor, item: EvidenceItem, purpose: str = "") -> CustodyEve
 
 def evidence_open_for_download(*, actor, item: EvidenceItem, purpose: str = "", storage: EvidenceStorage | None = None) -> tuple[BinaryIO, EvidenceFile]:
     """Open the item's file for streaming and log the download (SEC-02). The caller closes the
-    returned handle (FileResponse does)."""
+    returned handle (FileResponse does).
+
+    REC-17, SEC-01: the bytes open only under an approved access request whose window covers
+    this moment, or for the file's own uploader (zhifa.access.services.access_authorise); a
+    refusal is logged there and raised as a 403. The ledger entry names the request.
+    """
     _require_visible(actor, item)
-    purpose = clean_text(purpose, 200)
-    storage = storage or get_storage()
     evidence_file = item.file
+    authorisation = access_authorise(
+        actor=actor, object_type=AccessObjectType.EVIDENCE_ITEM, object_id=item.pk, uploaded_by_id=evidence_file.uploaded_by_id
+    )
+    purpose = clean_text(purpose, 200) or clean_text(authorisation.purpose, 200)
+    storage = storage or get_storage()
     try:
         handle = storage.open(evidence_file.sha256)
     except BlobMissing as exc:
@@ -529,7 +539,7 @@ def evidence_open_for_download(*, actor, item: EvidenceItem, purpose: str = "", 
                 action="evidence.download",
                 object_type=OBJECT_TYPE,
                 object_id=item.pk,
-                payload={"purpose": purpose, "sha256": evidence_file.sha256},
+                payload={"purpose": purpose, "sha256": evidence_file.sha256, **authorisation.ledger_payload()},
             )
             _custody(item=item, action=CustodyAction.DOWNLOADED, actor=actor, ledger_index=entry.index, purpose=purpose)
     except BaseException:
@@ -549,3 +559,52 @@ __all__ = [
     "holds_valid_credential",
     "may_review",
 ]
+
+
+def evidence_register_generated(
+    *,
+    organisation,
+    chunks: Iterable[bytes],
+    filename: str,
+    title: str,
+    production_method: str,
+    producer: str,
+    object_proven: str,
+    produced_at,
+    enterprise: Enterprise | None = None,
+    storage: EvidenceStorage | None = None,
+) -> EvidenceItem:
+    """Register electronic data the platform produced itself (e.g. a detection run's data snapshot,
+    CLU-02), as the system account, for `organisation`. Same storage, sniffing, fsync and ledger
+    path as an upload (EVI-03: who made it — the system — how, when and what it proves)."""
+    from zhifa.accounts.services import system_account
+
+    actor = system_account()
+    metadata = {
+        "kind": EvidenceKind.ELECTRONIC_DATA,
+        "title": clean_text(title, 200),
+        "description": "",
+        "production_method": clean_text(production_method, 200),
+        "produced_at": produced_at,
+        "producer": clean_text(producer, 100),
+        "object_proven": clean_text(object_proven, 200),
+        "is_original_carrier": True,
+        "copy_method": "",
+    }
+    _validate_metadata(metadata)
+    storage = storage or get_storage()
+    evidence_file = _store_upload(
+        actor=actor, chunks=chunks, original_filename=filename, declared_content_type="text/plain", size_hint=None, storage=storage
+    )
+    with transaction.atomic():
+        evidence_file.save()
+        item = EvidenceItem.objects.create(
+            **metadata, source=EvidenceSource.SHARED_DATA, organisation=organisation, enterprise=enterprise, file=evidence_file,
+            created_by=actor,
+        )
+        entry = ledger_append(
+            actor=actor, action="evidence.register_generated", object_type=OBJECT_TYPE, object_id=item.pk,
+            payload={**_item_payload(item), "original_filename": evidence_file.original_filename},
+        )
+        _custody(item=item, action=CustodyAction.CREATED, actor=actor, ledger_index=entry.index)
+    return item

@@ -91,7 +91,7 @@ XLSX = _ft(
     set(),
     "Excel 表格（xlsx）",
 )
-TEXT = _ft("text", "text/plain", FileCategory.TEXT, {"txt", "csv", "log"}, {"text/csv", "text/x-log"}, "纯文本", "txt")
+TEXT = _ft("text", "text/plain", FileCategory.TEXT, {"txt", "csv", "log", "jsonl"}, {"text/csv", "text/x-log"}, "纯文本", "txt")
 
 ALL_TYPES = (JPEG, PNG, GIF, WEBP, PDF, MP4, MOV, M4A, AVI, WAV, MP3, DOCX, XLSX, TEXT)
 ACCEPTED_EXTENSIONS = sorted({ext for t in ALL_TYPES for ext in t.extensions})

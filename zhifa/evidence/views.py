@@ -18,6 +18,8 @@ from django.shortcuts import redirect, render
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods, require_POST
 
+from zhifa.access.views import is_refusal as is_access_refusal
+from zhifa.access.views import render_refusal as render_access_refusal
 from zhifa.accounts.access import can_write
 from zhifa.accounts.choices import STAFF_ROLES, Role
 from zhifa.common.errors import ZhifaError
@@ -293,13 +295,16 @@ _EXTENSIONS = {t.mime: t.download_extension for t in ALL_TYPES}
 @login_required
 def evidence_download(request: HttpRequest, pk: int) -> HttpResponse:
     """Stream the file as an attachment with the sniffed content type; the browser must not
-    second-guess it (nosniff) nor run it (CSP sandbox). The name is server-generated."""
+    second-guess it (nosniff) nor run it (CSP sandbox). The name is server-generated.
+    Without an approved, in-window access request (REC-17) the answer is the 403 refusal page."""
     item = _get_item(request, pk)
     try:
         handle, evidence_file = services.evidence_open_for_download(
             actor=request.user, item=item, purpose=(request.GET.get("purpose") or "")[:200]
         )
     except ZhifaError as err:
+        if is_access_refusal(err):  # REC-17: no approved, in-window access request; offer to apply
+            return render_access_refusal(request, err)
         context = {"title": "无法下载证据文件", "text": err.message, "code": err.code_value}
         return render(request, "error.html", context, status=err.status)
     return attachment_response(handle, evidence_file, item)

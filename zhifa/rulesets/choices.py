@@ -66,6 +66,7 @@ UNIT_LABELS = {
     "ratio": "比例",
     "percent": "百分比",
     "count": "次/个",
+    "kg": "千克",
     "MM-DD": "每年月-日",
     "date": "日期",
 }
@@ -80,6 +81,7 @@ UNIT_SUFFIX = {
     "years": "年",
     "yuan": "元",
     "count": "次",
+    "kg": "千克",
     "ratio": "",
     "percent": "%",
     "MM-DD": "",

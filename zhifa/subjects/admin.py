@@ -20,17 +20,23 @@ from zhifa.ledger.admin_mixins import LedgeredAdminMixin
 
 from .models import (
     ActivitySignal,
+    ChemicalProduct,
     ContactAuthorisation,
     EmergencyPlanFiling,
     Enterprise,
     EnterprisePerson,
+    HazardClassIncompatibility,
     Licence,
     LicenceApplication,
     MajorHazardSource,
+    PermittedChemical,
     Person,
     PrecursorAnnualReport,
     RegistrationChange,
     ReportObligation,
+    StorageItem,
+    StorageZone,
+    StorageZoneClass,
 )
 from .selectors import enterprises_visible_to
 
@@ -257,3 +263,102 @@ class ActivitySignalAdmin(RegisterAdmin):
     search_fields = ("reference", "^enterprise__uscc")
     raw_id_fields = ("enterprise",)
     readonly_fields = ("recorded_at",)
+
+
+@admin.register(ChemicalProduct)
+class ChemicalProductAdmin(RegisterAdmin):
+    """SUB-08 / CLU-S05: produced or imported chemicals and their registration."""
+
+    list_display = ("name", "cas_number", "enterprise", "role", "in_catalogue", "registration_number", "hazard_class",
+                    "properties_changed_on", "change_applied_on")
+    list_filter = ("role", "in_catalogue", "hazard_class")
+    list_select_related = ("enterprise",)
+    search_fields = ("name", "cas_number", "registration_number", "^enterprise__uscc", "enterprise__name")
+    raw_id_fields = ("enterprise",)
+    readonly_fields = ("created_at", "updated_at")
+
+
+class StorageZoneClassInline(admin.TabularInline):
+    """Allowed classes shown on the zone page (read-only: inline edits would bypass the ledger;
+    corrections go through the storage-zone import)."""
+
+    model = StorageZoneClass
+    extra = 0
+    can_delete = False
+    fields = ("hazard_class",)
+    readonly_fields = fields
+    max_num = 0
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+
+class StorageItemInline(admin.TabularInline):
+    """Stock lines shown on the zone page (read-only; newest stock-taking first)."""
+
+    model = StorageItem
+    extra = 0
+    can_delete = False
+    fields = ("recorded_on", "chemical_name", "cas_number", "hazard_class", "quantity_t", "source", "reference")
+    readonly_fields = fields
+    show_change_link = True
+    max_num = 0
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(StorageZone)
+class StorageZoneAdmin(RegisterAdmin):
+    """CLU-S09: storage zones with their allowed classes and stock."""
+
+    list_display = ("code", "name", "enterprise", "max_quantity_t")
+    list_select_related = ("enterprise",)
+    search_fields = ("code", "name", "^enterprise__uscc", "enterprise__name")
+    raw_id_fields = ("enterprise",)
+    readonly_fields = ("created_at", "updated_at")
+    inlines = (StorageZoneClassInline, StorageItemInline)
+
+
+@admin.register(StorageItem)
+class StorageItemAdmin(RegisterAdmin):
+    enterprise_path = "zone__enterprise"
+    list_display = ("chemical_name", "cas_number", "hazard_class", "quantity_t", "recorded_on", "zone")
+    list_filter = ("hazard_class",)
+    list_select_related = ("zone",)
+    search_fields = ("chemical_name", "cas_number", "reference", "^zone__enterprise__uscc")
+    raw_id_fields = ("zone",)
+
+
+@admin.register(PermittedChemical)
+class PermittedChemicalAdmin(RegisterAdmin):
+    list_display = ("cas_number", "name", "enterprise")
+    list_select_related = ("enterprise",)
+    search_fields = ("cas_number", "name", "^enterprise__uscc", "enterprise__name")
+    raw_id_fields = ("enterprise",)
+    readonly_fields = ("created_at", "updated_at")
+
+
+@admin.register(HazardClassIncompatibility)
+class HazardClassIncompatibilityAdmin(LedgeredAdminMixin, admin.ModelAdmin):
+    """Reference table (CLU-S09 禁配类别): readable by every staff user of the admin, corrected only by
+    those who may correct the register; not scoped to enterprises."""
+
+    list_display = ("class_a", "class_b", "reason")
+    search_fields = ("class_a", "class_b", "reason")
+    readonly_fields = ("created_at", "updated_at")
+
+    def has_add_permission(self, request):
+        return may_correct_register(request.user) and super().has_add_permission(request)
+
+    def has_change_permission(self, request, obj=None):
+        return may_correct_register(request.user) and super().has_change_permission(request, obj)
+
+    def has_delete_permission(self, request, obj=None):
+        return may_correct_register(request.user) and super().has_delete_permission(request, obj)

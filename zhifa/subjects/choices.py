@@ -132,6 +132,31 @@ class ActivityKind(models.TextChoices):
     STORAGE = "STORAGE", "储存"
 
 
+class ChemicalRole(models.TextChoices):
+    """How an enterprise brings a hazardous chemical into circulation (SUB-08 / CLU-S05: producers
+    and importers must register it)."""
+
+    PRODUCED = "PRODUCED", "生产"
+    IMPORTED = "IMPORTED", "进口"
+
+
+class StorageDefect(models.TextChoices):
+    """Defect codes of a storage zone (CLU-S09), returned by zhifa.subjects.rules.storage_zone_defects."""
+
+    CLASS_NOT_ALLOWED = "CLASS_NOT_ALLOWED", "存放了储存区不允许的危险类别（未分区分类储存）"
+    OVER_QUANTITY = "OVER_QUANTITY", "超过储存区最大储存量（超量储存）"
+    NOT_PERMITTED_VARIETY = "NOT_PERMITTED_VARIETY", "存放了许可/登记范围以外的品种（超品种储存）"
+    INCOMPATIBLE_MIX = "INCOMPATIBLE_MIX", "禁配类别混放混存"
+
+
+class ChemicalProductDefect(models.TextChoices):
+    """Defect codes of a produced/imported chemical (CLU-S05), returned by
+    zhifa.subjects.rules.chemical_product_defects."""
+
+    NOT_REGISTERED = "NOT_REGISTERED", "列入目录的危险化学品未办理登记"
+    CHANGE_NOT_APPLIED = "CHANGE_NOT_APPLIED", "登记事项或危险特性变化后未按期申请变更登记"
+
+
 class DataSource(models.TextChoices):
     """SUB-01 feeds integrated into the master record."""
 

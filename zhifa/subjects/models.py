@@ -21,6 +21,7 @@ from .choices import (
     ApplicationStatus,
     AuthorityLevel,
     ChangeField,
+    ChemicalRole,
     CreditGrade,
     EnterpriseStatus,
     Industry,
@@ -277,6 +278,149 @@ class PrecursorAnnualReport(TimeStampedModel):
         verbose_name = "易制毒化学品年度报告"
         verbose_name_plural = "易制毒化学品年度报告"
         constraints = [models.UniqueConstraint(fields=["enterprise", "year"], name="subj_precursor_unique")]
+
+
+HAZARD_CLASS_HELP = "类项编号，如 2.1、3、4.1、5.1、6.1、8.1（GB 6944 / 联合国《规章范本》类项；8.1/8.2/8.3 为酸性/碱性/其他腐蚀品旧细分）"
+
+
+class ChemicalProduct(TimeStampedModel):
+    """危险化学品品种: a chemical an enterprise produces or imports, with its hazardous-chemical
+    registration particulars (SUB-08; CLU-S05 未办理危险化学品登记及变更).
+
+    CLU-S05 reads two facts per row: a catalogued (`in_catalogue`) chemical produced or imported
+    with no `registration_number` (not registered, HCR art. 67), and a dated change of the
+    registered particulars or a newly discovered hazard property (`properties_changed_on`) without
+    a change application (`change_applied_on`) within `rs("lic.hc_reg.change_wd")` working days.
+    The foreign key's own index serves per-enterprise reads.
+    """
+
+    enterprise = models.ForeignKey(Enterprise, verbose_name="企业", on_delete=models.PROTECT, related_name="chemical_products")
+    name = models.CharField("品名", max_length=200)
+    cas_number = models.CharField("CAS号", max_length=20, blank=True)
+    role = models.CharField("生产/进口", max_length=16, choices=ChemicalRole.choices)
+    in_catalogue = models.BooleanField("列入《危险化学品目录》", default=False)
+    registration_number = models.CharField("登记证编号", max_length=64, blank=True, help_text="空表示该品种未办理危险化学品登记")
+    registered_on = models.DateField("登记日期", null=True, blank=True)
+    hazard_class = models.CharField("危险类别", max_length=8, blank=True, help_text=HAZARD_CLASS_HELP)
+    properties_changed_on = models.DateField(
+        "登记内容/危险特性变化日期", null=True, blank=True, help_text="登记品种等登记事项变化或发现新的危险特性的日期（SUB-08）"
+    )
+    change_applied_on = models.DateField("变更登记申请日期", null=True, blank=True)
+
+    class Meta:
+        verbose_name = "危险化学品品种"
+        verbose_name_plural = "危险化学品品种"
+        ordering = ["enterprise", "name"]
+        constraints = [models.UniqueConstraint(fields=["enterprise", "name", "role"], name="subj_chem_unique")]
+        indexes = [models.Index(fields=["in_catalogue", "registration_number"], name="subj_chem_cat_reg")]
+
+    def __str__(self) -> str:
+        return f"{self.name}（{self.get_role_display()}）"
+
+
+class StorageZone(TimeStampedModel):
+    """储存区/库房: a storage area of an enterprise with its maximum quantity (CLU-S09; HCR art. 24
+    requires storage by class in designated areas, GB 15603 series [U])."""
+
+    enterprise = models.ForeignKey(Enterprise, verbose_name="企业", on_delete=models.PROTECT, related_name="storage_zones")
+    code = models.CharField("储存区编号", max_length=32)
+    name = models.CharField("储存区名称", max_length=100)
+    max_quantity_t = models.DecimalField("最大储存量（吨）", max_digits=12, decimal_places=3)
+
+    class Meta:
+        verbose_name = "储存区/库房"
+        verbose_name_plural = "储存区/库房"
+        ordering = ["enterprise", "code"]
+        constraints = [models.UniqueConstraint(fields=["enterprise", "code"], name="subj_zone_unique")]
+
+    def __str__(self) -> str:
+        return f"{self.code} {self.name}"
+
+
+class StorageZoneClass(models.Model):
+    """A hazard class a storage zone may hold (储存区允许存放的危险类别, CLU-S09 "分区分类储存")."""
+
+    zone = models.ForeignKey(StorageZone, verbose_name="储存区", on_delete=models.CASCADE, related_name="allowed_classes")
+    hazard_class = models.CharField("危险类别", max_length=8, help_text=HAZARD_CLASS_HELP)
+
+    class Meta:
+        verbose_name = "储存区允许类别"
+        verbose_name_plural = "储存区允许类别"
+        constraints = [models.UniqueConstraint(fields=["zone", "hazard_class"], name="subj_zoneclass_unique")]
+
+    def __str__(self) -> str:
+        return self.hazard_class
+
+
+class StorageItem(models.Model):
+    """库存明细: one chemical in a storage zone on a stock-taking/report date (CLU-S09).
+
+    A zone's current stock is its latest snapshot: the items whose `recorded_on` equals the zone's
+    maximum `recorded_on`. The (zone, recorded_on) index serves both the per-zone read and that
+    maximum, so the foreign key carries no separate index.
+    """
+
+    zone = models.ForeignKey(StorageZone, verbose_name="储存区", on_delete=models.PROTECT, related_name="items", db_index=False)
+    chemical_name = models.CharField("品名", max_length=200)
+    cas_number = models.CharField("CAS号", max_length=20, blank=True)
+    hazard_class = models.CharField("危险类别", max_length=8, help_text=HAZARD_CLASS_HELP)
+    quantity_t = models.DecimalField("数量（吨）", max_digits=12, decimal_places=3)
+    recorded_on = models.DateField("盘点/上报日期")
+    source = models.CharField("来源系统", max_length=32, blank=True)
+    reference = models.CharField("来源记录号", max_length=64, blank=True)
+
+    class Meta:
+        verbose_name = "库存明细"
+        verbose_name_plural = "库存明细"
+        ordering = ["zone", "-recorded_on", "chemical_name"]
+        indexes = [models.Index(fields=["zone", "recorded_on"], name="subj_stitem_zone_on")]
+
+    def __str__(self) -> str:
+        return f"{self.chemical_name} {self.quantity_t}吨（{self.recorded_on}）"
+
+
+class PermittedChemical(TimeStampedModel):
+    """许可/登记的经营储存品种: a chemical (by CAS number) an enterprise is licensed or registered to
+    store; anything else in its zones is over-variety storage (超品种储存, CLU-S09)."""
+
+    enterprise = models.ForeignKey(Enterprise, verbose_name="企业", on_delete=models.PROTECT, related_name="permitted_chemicals")
+    cas_number = models.CharField("CAS号", max_length=20)
+    name = models.CharField("品名", max_length=200)
+
+    class Meta:
+        verbose_name = "许可储存品种"
+        verbose_name_plural = "许可储存品种"
+        ordering = ["enterprise", "cas_number"]
+        constraints = [models.UniqueConstraint(fields=["enterprise", "cas_number"], name="subj_permitted_unique")]
+
+    def __str__(self) -> str:
+        return f"{self.name}（{self.cas_number}）"
+
+
+class HazardClassIncompatibility(TimeStampedModel):
+    """禁配类别: two hazard classes that must not be stored together (CLU-S09 禁配物质混放混存).
+
+    Each pair is stored once with `class_a < class_b`. Reference data seeded from
+    zhifa.subjects.reference.incompatibility; the applicable GB 15603 edition and its table are
+    unverified ([U] in RULES CLU-S09), which `source` says on every row.
+    """
+
+    class_a = models.CharField("类别甲", max_length=8)
+    class_b = models.CharField("类别乙", max_length=8)
+    reason = models.CharField("禁配理由", max_length=200, blank=True)
+    source = models.TextField("依据")
+
+    class Meta:
+        verbose_name = "禁配类别"
+        verbose_name_plural = "禁配类别"
+        ordering = ["class_a", "class_b"]
+        constraints = [
+            models.UniqueConstraint(fields=["class_a", "class_b"], name="subj_incompat_unique"),
+            models.CheckConstraint(condition=Q(class_a__lt=models.F("class_b")), name="subj_incompat_ordered"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.class_a} ✕ {self.class_b}"
 
 
 class ActivitySignal(models.Model):

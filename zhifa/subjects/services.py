@@ -3,6 +3,8 @@ from __future__ import annotations
 
 from django.db import transaction
 
+from zhifa.access.choices import ObjectType as AccessObjectType
+from zhifa.access.services import access_authorise
 from zhifa.accounts.access import can_write
 from zhifa.accounts.choices import STAFF_ROLES, Role
 from zhifa.common.errors import ZhifaError
@@ -20,8 +22,9 @@ REVEALABLE_FIELDS = {"id_number": "身份证号码", "phone": "联系电话", "a
 def person_reveal_field(*, user, person: Person, field: str, purpose: str) -> str:
     """Return one unmasked personal-data field and log the view to the ledger (SEC-02, SEC-03).
 
-    Only bureau staff may reveal, always with a stated purpose; auditors and enterprise contacts
-    see masked values only.
+    Only bureau staff may reveal, always with a stated purpose and under an approved, in-window
+    access request for this person (REC-17, zhifa.access); auditors and enterprise contacts see
+    masked values only.
     """
     if field not in REVEALABLE_FIELDS:
         raise ZhifaError(SubjectErrorCode.REVEAL_NOT_ALLOWED, "该字段不可查看", field=field)
@@ -30,13 +33,16 @@ def person_reveal_field(*, user, person: Person, field: str, purpose: str) -> st
     purpose = (purpose or "").strip()
     if len(purpose) < 2:
         raise ZhifaError(SubjectErrorCode.REVEAL_PURPOSE_REQUIRED, "查看未脱敏个人信息须填写用途", field="purpose", rule="SEC-02")
+    # REC-17, SEC-01: only under an approved access request whose window covers this moment; a
+    # refusal is logged by the gate and raised as a 403. The ledger entry names the request.
+    authorisation = access_authorise(actor=user, object_type=AccessObjectType.PERSON_PERSONAL_DATA, object_id=person.pk)
     with transaction.atomic():
         ledger_append(
             actor=user,
             action="personal_data.reveal",
             object_type="subjects.person",
             object_id=person.pk,
-            payload={"field": field, "purpose": purpose},
+            payload={"field": field, "purpose": purpose, **authorisation.ledger_payload()},
         )
     return getattr(person, field) or ""
 

@@ -22,6 +22,8 @@ from django.urls import reverse
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST, require_safe
 
+from zhifa.access.views import is_refusal as is_access_refusal
+from zhifa.access.views import render_refusal as render_access_refusal
 from zhifa.accounts.access import can_write, sees_everything
 from zhifa.accounts.choices import STAFF_ROLES, Role
 from zhifa.accounts.models import Organisation
@@ -455,6 +457,8 @@ def person_reveal(request, pk: int, person_pk: int):
     try:
         value = person_reveal_field(user=request.user, person=person, field=field, purpose=purpose)
     except ZhifaError as err:
+        if is_access_refusal(err):  # REC-17: no approved, in-window access request; offer to apply
+            return render_access_refusal(request, err)
         if err.status == 403:
             return render(request, "error.html", {"title": "无权访问", "text": err.message, "code": err.code_value}, status=403)
         messages.error(request, err.message)

@@ -11,6 +11,7 @@ from datetime import timedelta
 import pytest
 from django.urls import reverse
 
+from zhifa.access.tests.factories import approved_grant
 from zhifa.accounts.choices import Role
 from zhifa.common.timeutil import today
 from zhifa.ledger.models import LedgerEntry
@@ -97,10 +98,15 @@ def test_access_matrix(client, org_tree, make_user, objects, role, page):
     user = _user_for(role, org_tree, make_user, objects)
     if user is not None:
         client.force_login(user)
+    want = expected(page, role)
+    if page.startswith("reveal") and want == OK:
+        # REC-17: without an approved access request the reveal is refused (and nothing revealed);
+        # with one, it goes through
+        assert _request(client, page, objects).status_code == FORBIDDEN
+        approved_grant(user, [objects["own" if page == "reveal_own" else "foreign"].principal])
     # when the page is requested
     response = _request(client, page, objects)
     # then the outcome is the one the matrix prescribes
-    want = expected(page, role)
     if want == LOGIN:
         assert response.status_code == 302 and response["Location"].startswith(reverse("accounts:login")), response
     elif want == ADMIN_LOGIN:

@@ -8,6 +8,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from rest_framework.authtoken.models import Token
 from rest_framework.test import APIClient
 
+from zhifa.access.tests.factories import approved_grant
 from zhifa.evidence.models import EvidenceItem
 from zhifa.ledger.models import LedgerEntry
 
@@ -148,6 +149,7 @@ def test_api_correction__new_version(users, register):
 def test_api_download__streams_with_headers(users, register):
     data = jpeg_bytes(seed=33)
     item = register(users["officer"], data=data)
+    approved_grant(users["auditor"], [item])  # REC-17: downloads need an approved access request
     response = _client(users["auditor"]).get(f"{URL}{item.pk}/download/")
     assert response.status_code == 200
     assert b"".join(response.streaming_content) == data

@@ -7,6 +7,7 @@ from datetime import timedelta
 import pytest
 from django.utils import timezone
 
+from zhifa.access.tests.factories import approved_grant
 from zhifa.common.errors import ZhifaError
 from zhifa.evidence import services
 from zhifa.evidence.choices import CustodyAction, EvidenceSource, ReviewResult
@@ -337,6 +338,7 @@ def test_view_and_download__logged_as_custody_and_ledger(users, register):
     data = jpeg_bytes(seed=11)
     item = register(users["officer"], data=data)
     services.evidence_view(actor=users["auditor"], item=item, purpose="执法监督抽查")
+    grant = approved_grant(users["reviewer"], [item])  # REC-17: the reviewer opens the bytes under an approved request
     handle, evidence_file = services.evidence_open_for_download(actor=users["reviewer"], item=item, purpose="审核")
     with handle:
         assert handle.read() == data
@@ -345,6 +347,7 @@ def test_view_and_download__logged_as_custody_and_ledger(users, register):
     assert (CustodyAction.DOWNLOADED, users["reviewer"].pk, "审核") in actions
     assert _ledger("evidence.view", item).get().payload == {"purpose": "执法监督抽查"}
     assert _ledger("evidence.download", item).get().actor_id == users["reviewer"].pk
+    assert _ledger("evidence.download", item).get().payload["access_request"] == grant.pk
 
 
 def test_download__missing_blob_is_a_clear_error_not_a_crash(users, register, evidence_store):

@@ -7,6 +7,7 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
+from zhifa.access.tests.factories import approved_grant
 from zhifa.evidence import services
 from zhifa.evidence.choices import CustodyAction, EvidenceSource
 from zhifa.evidence.models import EvidenceItem
@@ -190,6 +191,7 @@ def test_link__form_on_detail(client, users, register):
 def test_download__attachment_nosniff_sniffed_type_and_logged(client, users, register):
     data = jpeg_bytes(seed=7)
     item = register(users["officer"], data=data, filename="<script>.jpg")
+    approved_grant(users["reviewer"], [item])  # REC-17: downloads need an approved access request
     _login(client, users["reviewer"])
     response = client.get(reverse("evidence:download", args=[item.pk]))
     assert response.status_code == 200

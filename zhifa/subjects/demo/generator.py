@@ -1,6 +1,6 @@
 """The demo city: organisations, demo users, and N enterprises with licences, filings, reports,
-changes and activity — with a known set of planted violations and near-misses of each pilot
-scenario (RULES §3.2) recorded in a manifest.
+changes, activity, hazardous-chemical products and storage zones — with a known set of planted
+violations and near-misses of each pilot scenario (RULES §3.2) recorded in a manifest.
 
 Entry point: `demo_city_generate(DemoOptions)`, called by `manage.py demo_data`. It runs in one
 transaction (all or nothing) that ends with one ledger entry for the run (seed, counts).
@@ -44,6 +44,7 @@ from ..choices import (
     ApplicationStatus,
     AuthorityLevel,
     ChangeField,
+    ChemicalRole,
     CreditGrade,
     EnterpriseStatus,
     Industry,
@@ -56,19 +57,26 @@ from ..choices import (
 )
 from ..models import (
     ActivitySignal,
+    ChemicalProduct,
     ContactAuthorisation,
     EmergencyPlanFiling,
     Enterprise,
     EnterprisePerson,
+    HazardClassIncompatibility,
     Licence,
     LicenceApplication,
     MajorHazardSource,
+    PermittedChemical,
     Person,
     PrecursorAnnualReport,
     RegistrationChange,
     ReportObligation,
+    StorageItem,
+    StorageZone,
+    StorageZoneClass,
 )
-from . import names
+from ..reference.incompatibility import incompatibility_rows_ensure
+from . import chemicals, names
 from .scenarios import (
     HIGH_RISK_INDUSTRIES,
     LATE_APPLICATION_DAYS,
@@ -164,10 +172,16 @@ _COLUMNS = {
     PrecursorAnnualReport: ("id", "enterprise_id", "year", "submitted_on", "opening_kg", "produced_kg", "purchased_kg",
                             "sold_kg", "used_kg", "closing_kg"),
     ActivitySignal: ("id", "enterprise_id", "kind", "occurred_on", "quantity", "unit", "source", "reference"),
+    ChemicalProduct: ("id", "enterprise_id", "name", "cas_number", "role", "in_catalogue", "registration_number", "registered_on",
+                      "hazard_class", "properties_changed_on", "change_applied_on"),
+    PermittedChemical: ("id", "enterprise_id", "cas_number", "name"),
+    StorageZone: ("id", "enterprise_id", "code", "name", "max_quantity_t"),
+    StorageZoneClass: ("id", "zone_id", "hazard_class"),
+    StorageItem: ("id", "zone_id", "chemical_name", "cas_number", "hazard_class", "quantity_t", "recorded_on", "source", "reference"),
 }
 BULK_MODELS = tuple(_COLUMNS)
 # Children first, for --force.
-WIPE_ORDER = (ActivitySignal, PrecursorAnnualReport, ReportObligation, MajorHazardSource, EmergencyPlanFiling,
+WIPE_ORDER = (StorageItem, StorageZoneClass, StorageZone, PermittedChemical, ChemicalProduct, ActivitySignal, PrecursorAnnualReport, ReportObligation, MajorHazardSource, EmergencyPlanFiling,
               RegistrationChange, LicenceApplication, Licence, ContactAuthorisation, EnterprisePerson, Enterprise, Person)
 
 
@@ -178,6 +192,7 @@ def _values(enum_cls) -> SimpleNamespace:
 
 
 ACT = _values(ActivityKind)
+CHEMROLE = _values(ChemicalRole)
 AFF = _values(Affiliation)
 APPK = _values(ApplicationKind)
 APPS = _values(ApplicationStatus)
@@ -211,6 +226,7 @@ _CREDIT = _weighted([(CreditGrade.A, 25), (CreditGrade.B, 50), (CreditGrade.C, 1
 _CHANGE_FIELD = _weighted([(ChangeField.PRINCIPAL, 40), (ChangeField.REG_ADDRESS, 30), (ChangeField.NAME, 15),
                            (ChangeField.AFFILIATION, 15)])
 _CHEM_DISTRICTS = _weighted([(d, d.chem_weight) for d in DISTRICTS])
+_ZONE_TEMPLATES = _weighted([(t, t.weight) for t in chemicals.ZONE_TEMPLATES])
 _OTHER_DISTRICTS = _weighted([(d, d.other_weight) for d in DISTRICTS])
 
 _SOURCES_HAZCHEM = json.dumps(["approval", "enforcement", "hazchem", "dual_prevention", "demo"])
@@ -396,6 +412,15 @@ class CityGenerator:
         elif rid == "CLU-S13":
             p.industry, p.operator, p.chemical = IND.HAZCHEM, True, False
             p.precursor = self.ch((PREC.PRODUCER, PREC.OPERATOR))
+        elif rid == "CLU-S05":
+            # A producer or an importer (both roles must register, SUB-08).
+            p.industry = IND.HAZCHEM
+            if self.rng.random() < 0.6:
+                p.producer, p.chemical = True, True
+            else:
+                p.importer, p.operator, p.chemical = True, True, False
+        elif rid == "CLU-S09":
+            p.industry, p.operator, p.storage, p.chemical = IND.HAZCHEM, True, True, False
         if rid == "CLU-S02" and item.variant == "not_obliged":
             p.industry, p.operator, p.chemical, p.scale, p.key_unit = IND.TRADE, False, False, SCALE.SMALL, False
         if item.variant in ("changed_affiliation", "affiliation_not_in_scope"):
@@ -494,10 +519,13 @@ class CityGenerator:
         if p.precursor != PREC.NONE:
             types.append(LIC.PRECURSOR if p.precursor != PREC.OPERATOR or rng.random() < 0.3 else LIC.PRECURSOR_FILING)
         spec = SCENARIOS[item.rule_id] if item is not None else None
+        registration = None  # (certificate number, issue day) of the 危险化学品登记证, for CLU-S05
         for lic_type in types:
             planted_here = spec is not None and spec.licence_type == lic_type and item.rule_id not in ("CLU-S04", "CLU-S08", "CLU-S11")
-            self._licence(ent_id, lic_type, district, p, current, old, change, cutoff, extra_activity,
-                          planted=item if planted_here else None, clean=item is not None)
+            issued = self._licence(ent_id, lic_type, district, p, current, old, change, cutoff, extra_activity,
+                                   planted=item if planted_here else None, clean=item is not None)
+            if lic_type == LIC.HC_REGISTRATION:
+                registration = issued
 
         if change is not None:
             self._add(RegistrationChange, (self._id(RegistrationChange), ent_id, change["field"], change["old"], change["new"],
@@ -513,6 +541,8 @@ class CityGenerator:
         self._hazard_sources(ent_id, p, district, item)
         self._obligations(ent_id, p, item)
         self._precursor_reports(ent_id, p, item)
+        self._chemical_products(ent_id, p, registration, item)
+        self._storage(ent_id, p, item)
         self._activities(ent_id, p, cutoff, extra_activity)
 
         if item is not None:
@@ -631,6 +661,7 @@ class CityGenerator:
         for app_kind, change_field, submitted, status, decided, new_vt in applications:
             self._add(LicenceApplication, (self._id(LicenceApplication), lic_id, app_kind, change_field, self.d(submitted), status,
                                            self.d(decided), self.d(new_vt)))
+        return number, vf
 
     def _background_expiry(self, kind, applications, cutoff, clean: bool) -> tuple[int, int]:
         """Validity spread: most valid, some expiring within 90 days, some expired — the expired
@@ -854,6 +885,109 @@ class CityGenerator:
                                               f"{produced}.000", f"{purchased}.000", f"{sold}.000", f"{used}.000", f"{reported_closing}.000"))
             opening = closing
 
+    # --- hazardous-chemical products and storage (CLU-S05, CLU-S09) ---------------------------------
+
+    def _chemical_products(self, ent_id: int, p: _Profile, registration: tuple[str, int] | None, item: PlantItem | None) -> None:
+        """SUB-08 / CLU-S05: what a producer or importer makes or imports. Background: every
+        catalogued product registered under the enterprise's 登记证; a few products whose
+        registration particulars changed, each with a change application 1–5 days later; some
+        producers also make an uncatalogued product (no registration needed)."""
+        if not (p.producer or p.importer):
+            return
+        rng, A = self.rng, self.A
+        variant = item.variant if item is not None and item.rule_id == "CLU-S05" else None
+        number, registered = registration if registration is not None else ("", None)
+        roles = ([CHEMROLE.PRODUCED] if p.producer else []) + ([CHEMROLE.IMPORTED] if p.importer else [])
+        pool = chemicals.PRODUCIBLE if p.producer else chemicals.CATALOGUED
+        picks = rng.sample(pool, 1 + self.rr(4))
+        rows = []  # [name, cas, role, in_catalogue, number, registered, class, changed, applied]
+        for n, chem in enumerate(picks):
+            rows.append([chem.name, chem.cas, roles[n % len(roles)], True, number, registered, chem.hazard_class, None, None])
+        if item is None:
+            for row in rows:
+                if registered is not None and rng.random() < 0.06 and A - registered > 40:
+                    changed = A - self.rr(20, min(700, A - registered))
+                    row[7], row[8] = changed, changed + self.rr(1, 6)
+            if p.producer and rng.random() < 0.1:
+                other = self.ch(chemicals.UNCATALOGUED)
+                rows.append([other.name, other.cas, CHEMROLE.PRODUCED, False, "", None, "", None, None])
+        elif variant == "not_registered":
+            spare = [c for c in pool if c not in picks]
+            chem = self.ch(spare)
+            rows.append([chem.name, chem.cas, roles[0], True, "", None, chem.hazard_class, None, None])
+        elif variant == "not_in_catalogue":
+            chem = self.ch(chemicals.UNCATALOGUED)
+            rows.append([chem.name, chem.cas, roles[0], False, "", None, "", None, None])
+        elif variant in ("change_not_applied", "change_applied_in_time"):
+            changed = A - self.rr(60, 300)
+            rows[0][7] = changed
+            if variant == "change_applied_in_time":
+                rows[0][8] = changed + self.rr(1, 6)
+        elif variant == "change_recent":
+            rows[0][7] = A - self.rr(0, 6)
+        for name, cas, role, catalogued, reg_number, reg_day, hazard_class, changed, applied in rows:
+            self._add(ChemicalProduct, (self._id(ChemicalProduct), ent_id, name, cas, role, catalogued, reg_number, self.d(reg_day),
+                                        hazard_class, self.d(changed), self.d(applied)))
+
+    def _storage(self, ent_id: int, p: _Profile, item: PlantItem | None) -> None:
+        """CLU-S09: storage zones with their allowed classes and maximum quantity, one stock-taking
+        per zone, and the varieties the enterprise may store. Background zones hold only allowed,
+        permitted, mutually compatible chemicals at 20–90 % of the maximum; a planted zone carries
+        exactly its variant's defect (or near-miss)."""
+        if not p.storage:
+            return
+        rng, A = self.rng, self.A
+        variant = item.variant if item is not None and item.rule_id == "CLU-S09" else None
+        planted_template = {"class_not_allowed": chemicals.FLAMMABLE_STORE, "incompatible_mix": chemicals.INCOMPATIBLE_STORE,
+                            "compatible_mix": chemicals.COMPATIBLE_MIXED_STORE}.get(variant)
+        zone_count = 1 if variant is not None else 1 + self.rr(3)
+        permitted: dict[str, str] = {}
+        forbidden: set[str] = set()
+        for n in range(zone_count):
+            template = planted_template if (n == 0 and planted_template is not None) else _pick(rng, _ZONE_TEMPLATES)
+            zone_id = self._id(StorageZone)
+            max_kg = self.ch(template.capacities_t) * 1000
+            prefix = "GQ" if template.name.endswith("储罐区") else "KF"
+            self._add(StorageZone, (zone_id, ent_id, f"{prefix}-{n + 1:02d}", f"{n + 1}号{template.name}", f"{max_kg // 1000}.000"))
+            for hazard_class in template.allowed:
+                self._add(StorageZoneClass, (self._id(StorageZoneClass), zone_id, hazard_class))
+            # Chemicals: at least one of each allowed class when the zone mixes classes on purpose.
+            classes = list(template.allowed)
+            count = max(len(classes), 1 + self.rr(3)) if variant in ("incompatible_mix", "compatible_mix") else 1 + self.rr(3)
+            stock: list = []
+            for k in range(count):
+                pool = [c for c in chemicals.BY_CLASS[classes[k % len(classes)]] if c not in stock]
+                if pool:
+                    stock.append(self.ch(pool))
+            if n == 0 and variant == "class_not_allowed":
+                stock.append(self.ch(chemicals.BY_CLASS["6.1"]))  # toxic in a flammables store: compatible, not allowed
+            if n == 0 and variant == "not_permitted_variety":
+                forbidden.add(stock[-1].cas)
+            # Quantities in kilograms, split over the items (every item ≥ 1 kg).
+            if n == 0 and variant == "at_max_quantity":
+                total = max_kg
+            elif n == 0 and variant == "over_quantity":
+                total = max_kg + self.rr(500, max_kg // 5 + 1000)
+            else:
+                total = int(max_kg * (0.2 + 0.7 * rng.random()))
+            cuts = sorted(self.rr(1, total) for _ in range(len(stock) - 1)) if total > len(stock) else []
+            shares = [b - a for a, b in zip([0, *cuts], [*cuts, total])]
+            if any(share < 1 for share in shares):
+                shares = [total - (len(stock) - 1)] + [1] * (len(stock) - 1)
+            day = self.d(A - self.rr(0, 31))
+            for chem, kg in zip(stock, shares):
+                item_id = self._id(StorageItem)
+                self._add(StorageItem, (item_id, zone_id, chem.name, chem.cas, chem.hazard_class, f"{kg // 1000}.{kg % 1000:03d}", day,
+                                        "hazchem", f"KC{item_id:012d}"))
+                permitted[chem.cas] = chem.name
+        # Permitted varieties (licence scope / registration): what is stored plus a few more.
+        for chem in rng.sample(chemicals.CATALOGUED, self.rr(4)):
+            permitted.setdefault(chem.cas, chem.name)
+        for cas in forbidden:
+            permitted.pop(cas, None)
+        for cas, name in permitted.items():
+            self._add(PermittedChemical, (self._id(PermittedChemical), ent_id, cas, name))
+
     def _activities(self, ent_id: int, p: _Profile, cutoff: dict, extra: list[tuple[str, int]]) -> None:
         """A few operational signals in the last four months (or before the cut-off of their kind)."""
         A = self.A
@@ -987,6 +1121,8 @@ def demo_city_generate(options: DemoOptions) -> DemoResult:
                     # one event per row until commit (memory growing with N).
                     cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
             orgs = ensure_org_tree()
+            # CLU-S09 reads the incompatibility table; a flushed test database may have lost the seed rows.
+            incompatibility_rows_ensure(HazardClassIncompatibility)
             gen = CityGenerator(options, orgs)
             _run_batches(gen, options)
             reset_sequences(BULK_MODELS)
@@ -1120,6 +1256,11 @@ def _manifest(gen: CityGenerator, options: DemoOptions, contact: dict | None) ->
             "late_margin": "植入的“逾期”均在事件后至少 60 个自然日；“期限内”均在事件后 5 个自然日以内。",
             "precursor_report_year": gen.report_year,
             "S13_mismatch": "mismatch(rep, system_flows) 未植入：主体库的活动记录不区分化学品品种，无法与年报逐项核对。",
+            "S05": "品种表 subjects_chemicalproduct：列入目录（in_catalogue）且生产/进口而登记证编号为空 = 未登记；"
+                   "登记事项/危险特性变化（properties_changed_on）后未在 lic.hc_reg.change_wd 个工作日内申请变更（change_applied_on）= 未变更。"
+                   "植入的“未申请”变化在基准日前 60–300 日，“按时申请”在变化后 1–5 日，“最近变化”在基准日前 0–5 日。",
+            "S09": "每个储存区只有一个盘点日期（recorded_on），即为该区的当前库存；禁配按 subjects_hazardclassincompatibility 表按类别判断；"
+                   "品种按 CAS 号与 subjects_permittedchemical 比对；最大储存量恰好等于合计数量时不超量。",
         },
         "demo_contact": contact,
         "scenarios": scenarios,

@@ -331,6 +331,55 @@ class Choice(Parser):
         return next((label for c, label in self.pairs if c == code), str(code))
 
 
+_CAS_RE = re.compile(r"^(\d{2,7})-(\d{2})-(\d)$")
+
+
+def cas_check_digit(body: str) -> int:
+    """CAS registry number check digit: the digits before it, weighted 1, 2, 3… from the right, mod 10."""
+    return sum(int(d) * weight for weight, d in enumerate(reversed(body), start=1)) % 10
+
+
+class CasNumber(Parser):
+    """A CAS registry number (e.g. 108-88-3), format and check digit verified."""
+
+    format_help = "CAS号，如 108-88-3（含校验位）；混合物等无CAS号时留空"
+
+    def parse(self, value: Any) -> str:
+        text = _identifier_text(value, "CAS号").replace("－", "-").replace("—", "-")
+        match = _CAS_RE.match(text)
+        if not match:
+            raise CellError("CAS号格式无效，应为“2—7位数字-2位数字-1位校验位”，如 108-88-3")
+        first, second, check = match.groups()
+        if cas_check_digit(first + second) != int(check):
+            raise CellError(f"CAS号“{text}”校验位不正确")
+        return text
+
+
+class ChoiceList(Parser):
+    """Several values of a closed vocabulary in one cell, separated by 、 , ， ; ； or spaces."""
+
+    def __init__(self, choice: Choice):
+        self.choice = choice
+
+    @property
+    def format_help(self) -> str:  # type: ignore[override]
+        return "一项或多项，以顿号、逗号或分号分隔（填写中文名称或代码均可）"
+
+    def parse(self, value: Any) -> tuple:
+        parts = [p for p in re.split(r"[、,，;；\s]+", as_text(value).translate(_FULLWIDTH)) if p]
+        if not parts:
+            raise CellError("至少填写一项")
+        codes = []
+        for part in parts:
+            code = self.choice.parse(part)
+            if code not in codes:
+                codes.append(code)
+        return tuple(sorted(codes))
+
+    def allowed_values(self) -> list[str]:
+        return self.choice.allowed_values()
+
+
 _PERIOD_RE = re.compile(r"^(\d{4})(?:[-/](Q[1-4]|H[12]|\d{1,2}))?$")
 
 

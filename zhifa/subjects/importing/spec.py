@@ -24,6 +24,7 @@ from ..choices import (
     ApplicationStatus,
     AuthorityLevel,
     ChangeField,
+    ChemicalRole,
     CreditGrade,
     EnterpriseStatus,
     Industry,
@@ -34,10 +35,13 @@ from ..choices import (
     ReportKind,
     Scale,
 )
+from ..reference.incompatibility import HAZARD_CLASSES
 from .parsers import (
     Boolean,
+    CasNumber,
     CellError,
     Choice,
+    ChoiceList,
     Date,
     DecimalNumber,
     IdNumber,
@@ -116,6 +120,7 @@ AFFILIATION = Choice(Affiliation.choices, what="隶属关系")
 LEVEL = Choice(EnforcementLevel.choices, what="执法层级")
 LICENCE_TYPE = Choice(LicenceType.choices, what="证照类型")
 GRADE = Choice([(1, "一级"), (2, "二级"), (3, "三级"), (4, "四级")], what="危险源等级")
+HAZARD_CLASS = Choice(list(HAZARD_CLASSES.items()), what="危险类别")
 
 
 def _uscc_column(header: str = "统一社会信用代码", help_text: str = "所属企业的统一社会信用代码；企业须已在系统中登记，或在同一工作簿的“企业”工作表中") -> Column:
@@ -204,6 +209,18 @@ def rule_sub_09_hazard_dates(rec: dict[str, Any]) -> list[RowFinding]:
     since, applied = rec.get("no_longer_major_since"), rec.get("cancellation_applied_on")
     if isinstance(since, date) and isinstance(applied, date) and applied < since:
         findings.append(("cancellation_applied_on", f"申请核销日期（{applied.isoformat()}）早于不再构成重大危险源日期（{since.isoformat()}）"))
+    return findings
+
+
+def rule_sub_08_registration_particulars(rec: dict[str, Any]) -> list[RowFinding]:
+    """SUB-08 / CLU-S05: a registration date belongs to a registration (certificate number); a change
+    application answers a dated change of the registered particulars or a newly found hazard
+    property, so it needs that date (the change period runs from it)."""
+    findings: list[RowFinding] = []
+    if rec.get("registered_on") and not rec.get("registration_number"):
+        findings.append(("registration_number", "填写了登记日期时必须填写登记证编号（未登记的品种两列均留空）"))
+    if rec.get("change_applied_on") and not rec.get("properties_changed_on"):
+        findings.append(("properties_changed_on", "填写了变更登记申请日期时必须填写登记事项/危险特性变化日期（SUB-08）"))
     return findings
 
 
@@ -436,6 +453,81 @@ ACTIVITY_SIGNALS = ImportKind(
     ),
 )
 
+CHEMICAL_PRODUCTS = ImportKind(
+    key="chemical_products",
+    label="危险化学品品种",
+    description="企业生产或进口的化学品品种及其危险化学品登记情况（SUB-08，CLU-S05），以“企业+品名+生产/进口”为键。",
+    key_columns=("uscc", "name", "role"),
+    key_label="企业+品名+生产/进口",
+    rules=(rule_sub_08_registration_particulars,),
+    notes=(
+        "登记证编号留空表示该品种未办理危险化学品登记；列入《危险化学品目录》的生产、进口品种未登记即构成 CLU-S05 线索。",
+        "登记事项（名称、登记品种、应急咨询电话等）变化或发现新的危险特性时，填写变化日期；已申请变更登记的，填写申请日期。",
+    ),
+    columns=(
+        _uscc_column(),
+        Column("name", "品名", Text(200), required=True, example="甲苯", aliases=("化学品名称",)),
+        Column("cas_number", "CAS号", CasNumber(), blank="", example="108-88-3"),
+        Column("role", "生产/进口", Choice(ChemicalRole.choices, what="生产/进口"), required=True, example=ChemicalRole.PRODUCED.label),
+        Column("in_catalogue", "列入危险化学品目录", Boolean(), required=True, example="是", aliases=("列入《危险化学品目录》",)),
+        Column("registration_number", "登记证编号", Text(64), blank="", help="空表示未办理危险化学品登记", example="310000000001"),
+        Column("registered_on", "登记日期", Date(), example="2024-03-01"),
+        Column("hazard_class", "危险类别", HAZARD_CLASS, blank="", example="3"),
+        Column("properties_changed_on", "登记事项/危险特性变化日期", Date(), example=""),
+        Column("change_applied_on", "变更登记申请日期", Date(), example=""),
+    ),
+)
+
+PERMITTED_CHEMICALS = ImportKind(
+    key="permitted_chemicals",
+    label="许可储存品种",
+    description="企业经许可或登记可以经营、储存的化学品品种（CLU-S09 超品种储存的比对依据），以“企业+CAS号”为键。",
+    key_columns=("uscc", "cas_number"),
+    key_label="企业+CAS号",
+    columns=(
+        _uscc_column(),
+        Column("cas_number", "CAS号", CasNumber(), required=True, example="108-88-3"),
+        Column("name", "品名", Text(200), required=True, example="甲苯", aliases=("化学品名称",)),
+    ),
+)
+
+STORAGE_ZONES = ImportKind(
+    key="storage_zones",
+    label="储存区/库房",
+    description="企业的储存区（库房、罐区）、允许存放的危险类别和最大储存量（CLU-S09），以“企业+储存区编号”为键。",
+    key_columns=("uscc", "code"),
+    key_label="企业+储存区编号",
+    notes=("“允许存放的危险类别”列出现时，以文件内容替换该储存区已登记的类别。",),
+    columns=(
+        _uscc_column(),
+        Column("code", "储存区编号", Text(32), required=True, example="KF-01"),
+        Column("name", "储存区名称", Text(100), required=True, example="1号甲类仓库"),
+        Column("max_quantity_t", "最大储存量（吨）", DecimalNumber(12, 3), required=True, example="50"),
+        Column("allowed_classes", "允许存放的危险类别", ChoiceList(HAZARD_CLASS), required=True, example="3、6.1",
+               help="危险类别的类项编号或名称"),
+    ),
+)
+
+STORAGE_ITEMS = ImportKind(
+    key="storage_items",
+    label="库存明细",
+    description="储存区的库存盘点或上报明细（CLU-S09）：同一储存区最新盘点日期的明细即为当前库存。以“企业+储存区编号+盘点日期+品名+CAS号”为键。",
+    key_columns=("uscc", "zone_code", "recorded_on", "chemical_name", "cas_number"),
+    key_label="企业+储存区编号+盘点日期+品名+CAS号",
+    notes=("所引用的储存区须已在系统中登记，或在同一工作簿的“储存区/库房”工作表中。",),
+    columns=(
+        _uscc_column(),
+        Column("zone_code", "储存区编号", Text(32), required=True, example="KF-01"),
+        Column("chemical_name", "品名", Text(200), required=True, example="甲苯", aliases=("化学品名称",)),
+        Column("cas_number", "CAS号", CasNumber(), blank="", example="108-88-3"),
+        Column("hazard_class", "危险类别", HAZARD_CLASS, required=True, example="3"),
+        Column("quantity_t", "数量（吨）", DecimalNumber(12, 3), required=True, example="12.5"),
+        Column("recorded_on", "盘点日期", Date(), required=True, example="2026-06-01", aliases=("上报日期", "盘点/上报日期")),
+        Column("source", "来源系统", Text(32), blank="", example="hazchem"),
+        Column("reference", "来源记录号", Text(64), blank="", example="KC2026060100001"),
+    ),
+)
+
 # Order matters: kinds are validated and written in this order, so a workbook may carry the
 # enterprises a licence sheet refers to, and the licences an application sheet refers to.
 KINDS: tuple[ImportKind, ...] = (
@@ -449,6 +541,10 @@ KINDS: tuple[ImportKind, ...] = (
     REPORT_OBLIGATIONS,
     PRECURSOR_REPORTS,
     ACTIVITY_SIGNALS,
+    CHEMICAL_PRODUCTS,
+    PERMITTED_CHEMICALS,
+    STORAGE_ZONES,
+    STORAGE_ITEMS,
 )
 KINDS_BY_KEY = {k.key: k for k in KINDS}
 KIND_CHOICES = [(k.key, k.label) for k in KINDS]

@@ -20,12 +20,12 @@ from django.conf import settings
 from zhifa.common.masking import scrub_text
 
 from ..choices import ChangeField
-from ..models import ActivitySignal, Enterprise, Licence, MajorHazardSource
+from ..models import ActivitySignal, Enterprise, Licence, MajorHazardSource, StorageZone
 from .issues import FileRejected, Issue
 from .parsers import CellError, display_value, is_blank
 from .progress import ImportProgress
 from .reading import OpenedFile, Table, normalize_header
-from .spec import AFFILIATION, ENTERPRISES, LICENCE_APPLICATIONS, LICENCES, PERSONS, ImportKind
+from .spec import AFFILIATION, ENTERPRISES, LICENCE_APPLICATIONS, LICENCES, PERSONS, STORAGE_ITEMS, STORAGE_ZONES, ImportKind
 
 BATCH_SIZE = 1000
 DEFAULT_MAX_ERRORS = 50_000
@@ -119,6 +119,7 @@ class FileContext:
     def __init__(self) -> None:
         self.enterprises_in_file: set[str] = set()
         self.licences_in_file: set[tuple[str, str]] = set()
+        self.zones_in_file: set[tuple[str, str]] = set()
         self.known_usccs: set[str] = set()
         self.person_names: dict[str, tuple[str, int, str]] = {}
         # Natural keys seen per kind (two sheets of the same kind are one data set).
@@ -236,6 +237,8 @@ class TableValidator:
             ok = self._person_consistent(row, rec.get("id_number"), rec.get("person_name"), "id_number", cells) and ok
         elif self.kind is LICENCES and rec.get("licence_type") and rec.get("number"):
             self.ctx.licences_in_file.add((rec["licence_type"], rec["number"]))
+        elif self.kind is STORAGE_ZONES and rec.get("uscc") and rec.get("code"):
+            self.ctx.zones_in_file.add((rec["uscc"], rec["code"]))
         return ok
 
     def _person_consistent(self, row: int, id_number: str | None, name: str | None, column: str, cells: list[Any]) -> bool:
@@ -278,6 +281,8 @@ class TableValidator:
             self._check_owner(batch, ActivitySignal, "reference", ("source", "reference"), "reference", "该来源记录号已登记在另一家企业（{uscc}）名下")
         elif self.kind is LICENCE_APPLICATIONS:
             self._check_licence_refs(batch)
+        elif self.kind is STORAGE_ITEMS:
+            self._check_zone_refs(batch)
 
     def _check_owner(self, batch, model, lookup: str, key_fields: tuple[str, ...], column: str, message: str) -> None:
         """Keys that do not contain the enterprise must not silently move a record to another enterprise."""
@@ -303,6 +308,21 @@ class TableValidator:
         for row, rec, _ in batch:
             if (rec.get("licence_type"), rec.get("number")) in unknown - found:
                 self._issue(row, "number", "所引用的证照（证照类型+证书编号）未在系统中登记，也不在本文件中", rec.get("number"))
+
+
+    def _check_zone_refs(self, batch) -> None:
+        """CLU-S09 stock lines belong to a registered storage zone of the same enterprise (or one in this file)."""
+        wanted = {(rec["uscc"], rec["zone_code"]) for _, rec, _ in batch if rec.get("uscc") and rec.get("zone_code")}
+        unknown = wanted - self.ctx.zones_in_file
+        if not unknown:
+            return
+        found = set(
+            StorageZone.objects.filter(enterprise__uscc__in={u for u, _ in unknown}, code__in={c for _, c in unknown}).values_list("enterprise__uscc", "code")
+        )
+        self.ctx.zones_in_file |= found & unknown
+        for row, rec, _ in batch:
+            if (rec.get("uscc"), rec.get("zone_code")) in unknown - found:
+                self._issue(row, "zone_code", "所引用的储存区（企业+储存区编号）未在系统中登记，也不在本文件中", rec.get("zone_code"))
 
 
 def validate_file(opened: OpenedFile, spool: Spool, progress: ImportProgress) -> ValidationResult:

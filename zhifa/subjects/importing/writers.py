@@ -23,16 +23,21 @@ from zhifa.common.timeutil import today
 from ..choices import ChangeField, DataSource, PersonRole
 from ..models import (
     ActivitySignal,
+    ChemicalProduct,
     EmergencyPlanFiling,
     Enterprise,
     EnterprisePerson,
     Licence,
     LicenceApplication,
     MajorHazardSource,
+    PermittedChemical,
     Person,
     PrecursorAnnualReport,
     RegistrationChange,
     ReportObligation,
+    StorageItem,
+    StorageZone,
+    StorageZoneClass,
 )
 from .fastsql import insert_objects, update_objects
 from .spec import ImportKind
@@ -547,6 +552,97 @@ class ActivitySignalWriter(UpsertWriter):
     lookup_attr = "reference"
 
 
+class ChemicalProductWriter(UpsertWriter):
+    """Produced/imported chemicals and their registration (SUB-08, CLU-S05), keyed by enterprise, name and role."""
+
+    model = ChemicalProduct
+    key_attrs = ("enterprise_id", "name", "role")
+    lookup_attr = "enterprise_id"
+
+
+class PermittedChemicalWriter(UpsertWriter):
+    """Varieties an enterprise may store (CLU-S09), keyed by enterprise and CAS number."""
+
+    model = PermittedChemical
+    key_attrs = ("enterprise_id", "cas_number")
+    lookup_attr = "enterprise_id"
+
+
+class StorageZoneWriter(UpsertWriter):
+    """Storage zones (CLU-S09) keyed by enterprise and zone code. When the file carries the allowed
+    classes, they replace the zone's registered classes; a zone whose only change is its class
+    list counts as updated."""
+
+    model = StorageZone
+    key_attrs = ("enterprise_id", "code")
+    lookup_attr = "enterprise_id"
+    skip_columns = frozenset({"uscc", "allowed_classes"})
+    needs_pks = True
+
+    def after_write(self, created: list[models.Model], changed: list[models.Model]) -> None:
+        self._touched = {obj.pk for obj in created} | {obj.pk for obj in changed}
+
+    def write(self, batch: Batch) -> Counts:
+        self._touched: set[int] = set()
+        counts = super().write(batch)
+        if "allowed_classes" not in self.present:
+            return counts
+        zone_ids: dict[tuple[int, str], int] = {}
+        for pk, enterprise_id, code in StorageZone.objects.filter(
+            enterprise_id__in={rec["enterprise_id"] for _, rec in batch}, code__in={rec["code"] for _, rec in batch}
+        ).values_list("pk", "enterprise_id", "code"):
+            zone_ids[(enterprise_id, code)] = pk
+        current: dict[int, set[str]] = {}
+        for zone_id, hazard_class in StorageZoneClass.objects.filter(zone_id__in=zone_ids.values()).values_list("zone_id", "hazard_class"):
+            current.setdefault(zone_id, set()).add(hazard_class)
+        new_rows: list[StorageZoneClass] = []
+        stale: list[tuple[int, set[str]]] = []
+        for _, rec in batch:
+            zone_id = zone_ids[(rec["enterprise_id"], rec["code"])]
+            wanted, have = set(rec["allowed_classes"]), current.get(zone_id, set())
+            if wanted == have:
+                continue
+            new_rows += [StorageZoneClass(zone_id=zone_id, hazard_class=c) for c in sorted(wanted - have)]
+            if have - wanted:
+                stale.append((zone_id, have - wanted))
+            if zone_id not in self._touched:
+                counts.unchanged -= 1
+                counts.updated += 1
+        for zone_id, classes in stale:
+            StorageZoneClass.objects.filter(zone_id=zone_id, hazard_class__in=classes).delete()
+        insert_objects(StorageZoneClass, new_rows, self.now)
+        return counts
+
+
+class StorageItemWriter(UpsertWriter):
+    """Stock lines of storage zones (CLU-S09), keyed by zone, stock-taking date, name and CAS number."""
+
+    model = StorageItem
+    key_attrs = ("zone_id", "recorded_on", "chemical_name", "cas_number")
+    lookup_attr = "zone_id"
+    skip_columns = frozenset({"uscc", "zone_code"})
+
+    def resolve(self, batch: Batch) -> None:
+        enterprise_ids = _enterprise_ids({rec["uscc"] for _, rec in batch})
+        zones = {
+            (enterprise_id, code): pk
+            for pk, enterprise_id, code in StorageZone.objects.filter(
+                enterprise_id__in=set(enterprise_ids.values()), code__in={rec["zone_code"] for _, rec in batch}
+            ).values_list("pk", "enterprise_id", "code")
+        }
+        for _, rec in batch:
+            pk = zones.get((enterprise_ids[rec["uscc"]], rec["zone_code"]))
+            if pk is None:
+                raise ImportConflict(f"储存区 {rec['zone_code']} 在校验后不存在，未写入任何数据，请重新导入")
+            rec["zone_id"] = pk
+
+    def values(self, rec: dict[str, Any]) -> dict[str, Any]:
+        values = {key: rec[key] for key in self.columns}
+        values["zone_id"] = rec["zone_id"]
+        values.setdefault("cas_number", "")
+        return values
+
+
 WRITERS: dict[str, type[UpsertWriter]] = {
     "enterprises": EnterpriseWriter,
     "persons": PersonWriter,
@@ -558,6 +654,10 @@ WRITERS: dict[str, type[UpsertWriter]] = {
     "report_obligations": ReportObligationWriter,
     "precursor_reports": PrecursorReportWriter,
     "activity_signals": ActivitySignalWriter,
+    "chemical_products": ChemicalProductWriter,
+    "permitted_chemicals": PermittedChemicalWriter,
+    "storage_zones": StorageZoneWriter,
+    "storage_items": StorageItemWriter,
 }
 
 

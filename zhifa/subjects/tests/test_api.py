@@ -15,6 +15,7 @@ import pytest
 from rest_framework.authtoken.models import Token
 from rest_framework.test import APIClient
 
+from zhifa.access.tests.factories import approved_grant
 from zhifa.accounts.choices import Role
 from zhifa.accounts.tests.factories import UserFactory
 from zhifa.common.ids import ID_NUMBER_RE, MOBILE_RE
@@ -410,7 +411,8 @@ def reveal(client, person, **body):
 
 
 def test_sec_03__reveal_returns_the_raw_value_and_logs_it(client, officer, person_at_putuo):
-    # given an officer and a person of an enterprise in its subtree
+    # given an officer with an approved access request (REC-17) for a person of its subtree
+    grant = approved_grant(officer, [person_at_putuo])
     # when it reveals the ID number with a purpose
     response = reveal(client, person_at_putuo)
     # then it gets the raw value, uncached, and the ledger records who, what and why (SEC-02)
@@ -419,13 +421,18 @@ def test_sec_03__reveal_returns_the_raw_value_and_logs_it(client, officer, perso
     assert response["Cache-Control"] == "no-store"
     entry = LedgerEntry.objects.get(action="personal_data.reveal")
     assert (entry.actor_id, entry.object_type, entry.object_id) == (officer.pk, "subjects.person", str(person_at_putuo.pk))
-    assert entry.payload == {"field": "id_number", "purpose": "核查案件当事人身份"}
+    assert {k: entry.payload[k] for k in ("field", "purpose", "access_request")} == {
+        "field": "id_number",
+        "purpose": "核查案件当事人身份",
+        "access_request": grant.pk,
+    }
 
 
-def test_sec_03__reveal_of_a_contact_person_works(client, org_tree):
+def test_sec_03__reveal_of_a_contact_person_works(client, officer, org_tree):
     enterprise = EnterpriseFactory(organisation=org_tree["putuo"])
     contact = PersonFactory(phone="13600002222")
     EnterprisePerson.objects.create(enterprise=enterprise, person=contact, role=PersonRole.CONTACT)
+    approved_grant(officer, [contact])
     assert reveal(client, contact, field="phone").json()["value"] == "13600002222"
 
 

@@ -21,6 +21,7 @@ from django.contrib.auth import authenticate
 from django.core.management import call_command
 from django.core.management.base import CommandError
 from django.db import transaction
+from django.db.models import Count, Exists, F, OuterRef, Q, Sum
 from django.test import RequestFactory, override_settings
 
 from zhifa.accounts.choices import Role
@@ -40,22 +41,30 @@ from zhifa.subjects.choices import (
     PrecursorRole,
     Scale,
 )
-from zhifa.subjects.demo import names
+from zhifa.subjects.demo import chemicals, names
 from zhifa.subjects.demo.generator import DEMO_PASSWORD, DEMO_USERS, DemoOptions, demo_city_generate
 from zhifa.subjects.demo.scenarios import SCENARIOS, expected_authority_level, same_level_affiliation
 from zhifa.subjects.demo.shanghai import DISTRICTS
 from zhifa.subjects.models import (
     ActivitySignal,
+    ChemicalProduct,
     EmergencyPlanFiling,
     Enterprise,
+    HazardClassIncompatibility,
     Licence,
     LicenceApplication,
     MajorHazardSource,
+    PermittedChemical,
     Person,
     PrecursorAnnualReport,
     RegistrationChange,
     ReportObligation,
+    StorageItem,
+    StorageZone,
+    StorageZoneClass,
 )
+from zhifa.subjects.reference.incompatibility import HAZARD_CLASSES, incompatible_pair_set
+from zhifa.subjects.rules import chemical_product_defects, incompatible_classes_present, latest_snapshot, storage_zone_defects
 from zhifa.subjects.selectors import enterprises_visible_to, licence_state
 
 AS_OF = date(2026, 6, 15)
@@ -67,6 +76,7 @@ CAL = package_calendar()
 # Deadlines the checks use (RULES: SUB-06 20 wd; CLU-S04/S11 10 wd [U]; SUB-09 15 days [U];
 # SUB-10 20 wd [U]; SUB-11 31 March). The planted margins hold for any value up to 30 wd.
 CHANGE_WD = {"CLU-S04": 10, "CLU-S08": 20, "CLU-S11": 10}
+HC_REG_CHANGE_WD = 15  # SUB-08 / CLU-S05, rs("lic.hc_reg.change_wd") in the CN pack
 PLAN_FILING_WD = 20
 MHS_FILING_DAYS = 15
 
@@ -277,10 +287,13 @@ def test_demo_data__manifest_file_and_ledger_entry(city):
 
 
 @pytest.mark.django_db
-def test_demo_data__unmodelled_scenarios_s05_s09_are_recorded_as_not_planted(city):
-    for rule_id in ("CLU-S05", "CLU-S09"):
-        entry = city.manifest["scenarios"][rule_id]
-        assert entry["planted"] is False and entry["violating"] == [] and entry["reason"]
+def test_demo_data__every_scenario_is_planted_with_the_same_manifest_structure(city):
+    # Given the manifest / Then all thirteen scenarios are planted, none carries a not-planted reason
+    for rule_id, entry in city.manifest["scenarios"].items():
+        assert entry["planted"] is True and entry["violating"] and entry["near_misses"], rule_id
+        assert "reason" not in entry, rule_id
+        assert set(entry["variants"]) == set(entry["violating"]) | set(entry["near_misses"]), rule_id
+    assert {"S05", "S09"} <= set(city.manifest["conventions"])
 
 
 # --- scenario conditions (RULES §3.2) -----------------------------------------------------------------
@@ -402,6 +415,144 @@ def test_clu_s13__planted_exactly_the_missing_late_or_unbalanced_precursor_repor
     assert_exactly_planted(city, "CLU-S13", found)
 
 
+def s05_defective_usccs(change_wd: int = HC_REG_CHANGE_WD) -> set[str]:
+    """CLU-S05 from RULES §3.2 and the clue engine's reading: a catalogued chemical produced or
+    imported without registration, or a particulars/hazard change not applied for within the
+    change period whose deadline has passed (pure helper per product)."""
+    found = set()
+    for product in ChemicalProduct.objects.select_related("enterprise"):
+        due = add_wd(product.properties_changed_on, change_wd) if product.properties_changed_on else None
+        if chemical_product_defects(role=product.role, in_catalogue=product.in_catalogue, registration_number=product.registration_number,
+                                    properties_changed_on=product.properties_changed_on, change_applied_on=product.change_applied_on,
+                                    change_due=due, as_of=AS_OF):
+            found.add(product.enterprise.uscc)
+    return found
+
+
+@pytest.mark.django_db
+def test_clu_s05__planted_exactly_the_unregistered_or_unchanged_registrations(city):
+    # Given the city / When applying the CLU-S05 condition to every produced/imported chemical
+    found = s05_defective_usccs()
+    # Then exactly the planted violations meet it
+    assert_exactly_planted(city, "CLU-S05", found)
+    # And a plain query finds the unregistered ones among them, nothing else
+    unregistered = set(ChemicalProduct.objects.filter(in_catalogue=True, registration_number="").values_list("enterprise__uscc", flat=True))
+    variants = city.manifest["scenarios"]["CLU-S05"]["variants"]
+    assert unregistered == {u for u, v in variants.items() if v == "not_registered"}
+
+
+@pytest.mark.django_db
+def test_clu_s05__classification_holds_for_other_change_periods(city):
+    # Given the planted margins (≥ 60 days late, ≤ 5 days in time or recent)
+    # When the rule set's change period is anything from 10 to 30 working days / Then the same enterprises fire
+    violating, _ = manifest_sets(city, "CLU-S05")
+    for wd in (10, 20, 30):
+        assert s05_defective_usccs(wd) == violating, wd
+
+
+@pytest.mark.django_db
+def test_clu_s05__producers_and_importers_carry_registered_products(city):
+    # Given the city / Then every producer or importer has products, background ones registered under
+    # the enterprise's registration certificate (登记证)
+    holders = Enterprise.objects.filter(Q(hc_producer=True) | Q(hc_importer=True))
+    assert holders.exists()
+    assert not holders.exclude(pk__in=ChemicalProduct.objects.values("enterprise_id")).exists()
+    certificates = set(Licence.objects.filter(licence_type=LicenceType.HC_REGISTRATION).values_list("enterprise_id", "number"))
+    registered = ChemicalProduct.objects.exclude(registration_number="")
+    assert registered.exists()
+    assert all((p.enterprise_id, p.registration_number) in certificates for p in registered)
+    assert set(ChemicalProduct.objects.values_list("role", flat=True)) == {"PRODUCED", "IMPORTED"}
+    assert all(p.hazard_class in HAZARD_CLASSES for p in ChemicalProduct.objects.filter(in_catalogue=True))
+
+
+def s09_defects_by_uscc() -> dict[str, set[str]]:
+    """CLU-S09 through the pure helper: each zone's latest snapshot against its allowed classes,
+    maximum, the enterprise's permitted varieties and the seeded incompatibility table."""
+    pairs = list(HazardClassIncompatibility.objects.values_list("class_a", "class_b"))
+    allowed = defaultdict(set)
+    for zone_id, hazard_class in StorageZoneClass.objects.values_list("zone_id", "hazard_class"):
+        allowed[zone_id].add(hazard_class)
+    items = defaultdict(list)
+    for stock in StorageItem.objects.all():
+        items[stock.zone_id].append(stock)
+    permitted = defaultdict(set)
+    for ent_id, cas in PermittedChemical.objects.values_list("enterprise_id", "cas_number"):
+        permitted[ent_id].add(cas)
+    found: dict[str, set[str]] = defaultdict(set)
+    for zone in StorageZone.objects.select_related("enterprise"):
+        codes = storage_zone_defects(allowed[zone.pk], zone.max_quantity_t, latest_snapshot(items[zone.pk]), permitted[zone.enterprise_id], pairs)
+        if codes:
+            found[zone.enterprise.uscc].update(codes)
+    return found
+
+
+S09_CODE = {"class_not_allowed": "CLASS_NOT_ALLOWED", "over_quantity": "OVER_QUANTITY",
+            "not_permitted_variety": "NOT_PERMITTED_VARIETY", "incompatible_mix": "INCOMPATIBLE_MIX"}
+
+
+@pytest.mark.django_db
+def test_clu_s09__planted_exactly_the_misstored_zones_each_with_its_own_defect(city):
+    # Given the city / When checking every storage zone's latest stock
+    found = s09_defects_by_uscc()
+    # Then exactly the planted violations have defects, and each exactly the one its variant names
+    assert_exactly_planted(city, "CLU-S09", set(found))
+    variants = city.manifest["scenarios"]["CLU-S09"]["variants"]
+    for uscc, codes in found.items():
+        assert codes == {S09_CODE[variants[uscc]]}, (uscc, variants[uscc], codes)
+
+
+@pytest.mark.django_db
+def test_clu_s09__plain_queries_agree_on_quantity_and_variety(city):
+    # Given the city / When summing each zone's stock and looking for unpermitted CAS numbers with plain queries
+    over = set(
+        StorageZone.objects.annotate(total=Sum("items__quantity_t")).filter(total__gt=F("max_quantity_t")).values_list("enterprise__uscc", flat=True)
+    )
+    at_max = set(
+        StorageZone.objects.annotate(total=Sum("items__quantity_t")).filter(total=F("max_quantity_t")).values_list("enterprise__uscc", flat=True)
+    )
+    unpermitted = set(
+        StorageItem.objects.exclude(
+            Exists(PermittedChemical.objects.filter(enterprise_id=OuterRef("zone__enterprise_id"), cas_number=OuterRef("cas_number")))
+        ).values_list("zone__enterprise__uscc", flat=True)
+    )
+    # Then they find the planted variants and nothing else
+    variants = city.manifest["scenarios"]["CLU-S09"]["variants"]
+    assert over == {u for u, v in variants.items() if v == "over_quantity"}
+    assert at_max == {u for u, v in variants.items() if v == "at_max_quantity"}
+    assert unpermitted == {u for u, v in variants.items() if v == "not_permitted_variety"}
+
+
+@pytest.mark.django_db
+def test_clu_s09__storage_enterprises_have_zones_one_snapshot_each_and_realistic_content(city):
+    # Given the city / Then every hazchem storer has zones with allowed classes, stock and permitted varieties
+    storers = Enterprise.objects.filter(hc_storage=True)
+    assert storers.exists()
+    assert not storers.exclude(pk__in=StorageZone.objects.values("enterprise_id")).exists()
+    assert not StorageZone.objects.exclude(pk__in=StorageZoneClass.objects.values("zone_id")).exists()
+    assert not StorageZone.objects.exclude(pk__in=StorageItem.objects.values("zone_id")).exists()
+    assert not storers.exclude(pk__in=PermittedChemical.objects.values("enterprise_id")).exists()
+    # one stock-taking date per zone, within the last month
+    days = StorageItem.objects.values("zone_id").annotate(n=Count("recorded_on", distinct=True))
+    assert {row["n"] for row in days} == {1}
+    assert all(AS_OF - timedelta(days=31) <= d <= AS_OF for d in StorageItem.objects.values_list("recorded_on", flat=True))
+    assert set(StorageItem.objects.values_list("hazard_class", flat=True)) <= set(HAZARD_CLASSES)
+    # mixed zones exist (a compatible mix is normal)
+    assert StorageZone.objects.annotate(n=Count("allowed_classes")).filter(n__gt=1).exists()
+    # and the incompatibility table is seeded
+    assert HazardClassIncompatibility.objects.filter(class_a="3", class_b="5.1").exists()
+
+
+def test_clu_s09__demo_zone_templates_allow_only_compatible_classes():
+    # Given the demo's storage-zone templates / Then no background template allows an incompatible pair
+    pairs = incompatible_pair_set()
+    for template in chemicals.ZONE_TEMPLATES:
+        assert not incompatible_classes_present(template.allowed, pairs), template.name
+        assert all(chemicals.BY_CLASS.get(c) for c in template.allowed), template.name
+    assert incompatible_classes_present(chemicals.INCOMPATIBLE_STORE.allowed, pairs)
+    cas = [c.cas for c in chemicals.CATALOGUED + chemicals.UNCATALOGUED]
+    assert len(cas) == len(set(cas))
+
+
 # --- the convention used for CLU-S02 ---------------------------------------------------------------------
 
 @pytest.mark.parametrize(
@@ -498,6 +649,9 @@ def test_demo_data__officers_see_planted_violations_in_putuo(city):
     for rule_id, entry in city.manifest["scenarios"].items():
         if entry["planted"]:
             assert scope & set(entry["violating"]), rule_id
+    # And a near-miss of the storage and registration scenarios too
+    for rule_id in ("CLU-S05", "CLU-S09"):
+        assert scope & set(city.manifest["scenarios"][rule_id]["near_misses"]), rule_id
 
 
 # --- the command --------------------------------------------------------------------------------------------

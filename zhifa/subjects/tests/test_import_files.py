@@ -22,6 +22,7 @@ from zhifa.subjects.importing.spec import KINDS
 from zhifa.subjects.importing.template_files import DOCS_BEGIN, csv_template, docs_markdown, docs_section, xlsx_template
 from zhifa.subjects.models import (
     ActivitySignal,
+    ChemicalProduct,
     EmergencyPlanFiling,
     Enterprise,
     EnterprisePerson,
@@ -29,12 +30,16 @@ from zhifa.subjects.models import (
     Licence,
     LicenceApplication,
     MajorHazardSource,
+    PermittedChemical,
     Person,
     PrecursorAnnualReport,
     RegistrationChange,
     ReportObligation,
+    StorageItem,
+    StorageZone,
+    StorageZoneClass,
 )
-from zhifa.subjects.tests.factories import EnterpriseFactory, LicenceFactory
+from zhifa.subjects.tests.factories import EnterpriseFactory, LicenceFactory, StorageZoneFactory
 
 from .test_import_support import (  # noqa: F401 (import_var_dir is an autouse fixture)
     U1,
@@ -120,6 +125,37 @@ SAMPLES = {
             {"统一社会信用代码": U1, "活动类型": "PRODUCTION", "发生日期": "2026-06-02", "来源系统": "hazchem", "来源记录号": "R-2"},
         ],
     ),
+    "chemical_products": (
+        ChemicalProduct,
+        [
+            {"统一社会信用代码": U1, "品名": "甲苯", "CAS号": "108-88-3", "生产/进口": "生产", "列入危险化学品目录": "是", "登记证编号": "310000000001",
+             "登记日期": "2024-03-01", "危险类别": "3"},
+            {"统一社会信用代码": U1, "品名": "硫酸", "CAS号": "7664-93-9", "生产/进口": "IMPORTED", "列入危险化学品目录": "是", "危险类别": "酸性腐蚀品",
+             "登记事项/危险特性变化日期": "2026-02-01", "变更登记申请日期": "2026-02-05"},
+        ],
+    ),
+    "permitted_chemicals": (
+        PermittedChemical,
+        [
+            {"统一社会信用代码": U1, "CAS号": "108-88-3", "品名": "甲苯"},
+            {"统一社会信用代码": U1, "CAS号": "67-64-1", "品名": "丙酮"},
+        ],
+    ),
+    "storage_zones": (
+        StorageZone,
+        [
+            {"统一社会信用代码": U1, "储存区编号": "KF-11", "储存区名称": "1号甲类仓库", "最大储存量（吨）": "50", "允许存放的危险类别": "3"},
+            {"统一社会信用代码": U1, "储存区编号": "KF-12", "储存区名称": "综合仓库", "最大储存量（吨）": "80.5", "允许存放的危险类别": "3、毒性物质"},
+        ],
+    ),
+    "storage_items": (
+        StorageItem,
+        [
+            {"统一社会信用代码": U1, "储存区编号": "KF-01", "品名": "甲苯", "CAS号": "108-88-3", "危险类别": "3", "数量（吨）": "12.5", "盘点日期": "2026-06-01",
+             "来源系统": "hazchem", "来源记录号": "KC-1"},
+            {"统一社会信用代码": U1, "储存区编号": "KF-01", "品名": "丙酮", "危险类别": "易燃液体", "数量（吨）": "3", "盘点日期": "2026/6/1"},
+        ],
+    ),
 }
 
 
@@ -139,6 +175,7 @@ def test_import__each_kind_imports_and_reimport_never_duplicates(kind, fmt, org_
     if kind != "enterprises":
         holder = EnterpriseFactory(uscc=U1, name="上海甲化工有限公司", organisation=org_tree["putuo"])
         LicenceFactory(enterprise=holder, licence_type=LicenceType.HC_OPERATION, number="沪经-0009")
+        StorageZoneFactory(enterprise=holder, code="KF-01", allowed=["3"])
     model, rows = SAMPLES[kind]
     before = model.objects.count()
     data = table(kind, rows)
@@ -566,3 +603,87 @@ def test_docs__import_md_contains_the_generated_template_tables():
     document = (REPO / "docs" / "import.md").read_text(encoding="utf-8")
     assert DOCS_BEGIN in document
     assert docs_section(document) == docs_markdown()
+
+
+# --- CLU-S05 / CLU-S09 data ------------------------------------------------------------------------
+
+def test_import__chemical_products_and_storage_are_stored_as_parsed(enterprise, tmp_path):
+    # given one workbook with products, permitted varieties, zones and the stock of a zone defined in the same file
+    items = [dict(row, 储存区编号="KF-11") for row in SAMPLES["storage_items"][1]]
+    path = write_xlsx(
+        tmp_path / "storage.xlsx",
+        {
+            "库存": table("storage_items", items),
+            "储存区": table("storage_zones", SAMPLES["storage_zones"][1]),
+            "品种": table("chemical_products", SAMPLES["chemical_products"][1]),
+            "许可品种": table("permitted_chemicals", SAMPLES["permitted_chemicals"][1]),
+        },
+    )
+    # when imported
+    job = import_file(path)
+    # then every table is written with codes, decimals and dates as parsed
+    assert job.status == ImportJob.Status.SUCCEEDED, issues_of(job)
+    assert job.kind == "chemical_products,permitted_chemicals,storage_zones,storage_items"
+    toluene = ChemicalProduct.objects.get(name="甲苯")
+    assert (toluene.role, toluene.in_catalogue, toluene.registration_number, toluene.registered_on, toluene.hazard_class) == (
+        "PRODUCED", True, "310000000001", date(2024, 3, 1), "3")
+    acid = ChemicalProduct.objects.get(name="硫酸")
+    assert (acid.role, acid.hazard_class, acid.registration_number, acid.properties_changed_on, acid.change_applied_on) == (
+        "IMPORTED", "8.1", "", date(2026, 2, 1), date(2026, 2, 5))
+    mixed = StorageZone.objects.get(enterprise=enterprise, code="KF-12")
+    assert mixed.max_quantity_t == Decimal("80.5")
+    assert sorted(mixed.allowed_classes.values_list("hazard_class", flat=True)) == ["3", "6.1"]
+    stock = StorageItem.objects.filter(zone__code="KF-11").order_by("chemical_name")
+    assert [(i.chemical_name, i.cas_number, i.hazard_class, i.quantity_t, i.recorded_on) for i in stock] == [
+        ("丙酮", "", "3", Decimal("3"), date(2026, 6, 1)), ("甲苯", "108-88-3", "3", Decimal("12.5"), date(2026, 6, 1))]
+    assert set(PermittedChemical.objects.values_list("cas_number", flat=True)) == {"108-88-3", "67-64-1"}
+
+
+def test_import__zone_classes_are_replaced_and_count_as_an_update(enterprise, tmp_path):
+    # given a zone registered for 3 and 6.1
+    zone = StorageZoneFactory(enterprise=enterprise, code="KF-12", name="综合仓库", max_quantity_t=Decimal("80.5"), allowed=["3", "6.1"])
+    # when a file lists the same zone for 3 and 8.1
+    row = dict(SAMPLES["storage_zones"][1][1], 允许存放的危险类别="8.1，3")
+    job = import_file(write_csv(tmp_path / "z.csv", table("storage_zones", [row])))
+    # then the classes are replaced and the zone counts as updated, not unchanged
+    assert job.status == ImportJob.Status.SUCCEEDED, issues_of(job)
+    assert (job.created_count, job.updated_count, job.unchanged_count) == (0, 1, 0)
+    assert sorted(StorageZoneClass.objects.filter(zone=zone).values_list("hazard_class", flat=True)) == ["3", "8.1"]
+    # and importing it again changes nothing
+    again = import_file(write_csv(tmp_path / "z2.csv", table("storage_zones", [row])))
+    assert (again.created_count, again.updated_count, again.unchanged_count) == (0, 0, 1)
+
+
+def test_import__storage_item_of_an_unknown_zone_is_rejected(enterprise, tmp_path):
+    job = import_file(write_csv(tmp_path / "i.csv", table("storage_items", [dict(SAMPLES["storage_items"][1][0], 储存区编号="NOPE")])))
+    [issue] = issues_of(job)
+    assert (issue.column, issue.value) == ("储存区编号", "NOPE") and "所引用的储存区" in issue.message
+    assert StorageItem.objects.count() == 0
+
+
+def test_import__bad_cas_numbers_and_hazard_classes_are_rejected(enterprise, tmp_path):
+    # given a wrong CAS check digit, a malformed CAS number and an unknown class
+    rows = [
+        dict(SAMPLES["permitted_chemicals"][1][0], CAS号="108-88-4"),
+        dict(SAMPLES["permitted_chemicals"][1][1], CAS号="67641"),
+    ]
+    job = import_file(write_csv(tmp_path / "p.csv", table("permitted_chemicals", rows)))
+    messages = {(i.row, i.column): i.message for i in issues_of(job)}
+    assert messages[(2, "CAS号")] == "CAS号“108-88-4”校验位不正确"
+    assert "格式无效" in messages[(3, "CAS号")]
+    zone = dict(SAMPLES["storage_zones"][1][0], 允许存放的危险类别="3、甲类")
+    job = import_file(write_csv(tmp_path / "z.csv", table("storage_zones", [zone])))
+    [issue] = issues_of(job)
+    assert issue.column == "允许存放的危险类别" and issue.message.startswith("未知的危险类别“甲类”")
+    assert PermittedChemical.objects.count() == 0 and StorageZone.objects.count() == 0
+
+
+def test_sub_08__registration_date_without_number_and_application_without_change_are_rejected(enterprise, tmp_path):
+    # given a product with a registration date but no number, and a change application without the change date
+    row = dict(SAMPLES["chemical_products"][1][0], 登记证编号="", 变更登记申请日期="2026-03-01")
+    job = import_file(write_csv(tmp_path / "c.csv", table("chemical_products", [row])))
+    # then both are reported against their columns and nothing is written
+    found = {(i.column, i.message) for i in issues_of(job)}
+    assert ("登记证编号", "填写了登记日期时必须填写登记证编号（未登记的品种两列均留空）") in found
+    assert any(column == "登记事项/危险特性变化日期" and "SUB-08" in message for column, message in found)
+    assert ChemicalProduct.objects.count() == 0

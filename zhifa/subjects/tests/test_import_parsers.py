@@ -10,8 +10,10 @@ from zhifa.common.ids import make_uscc
 from zhifa.subjects.choices import ApplicationKind, ChangeField, LicenceType
 from zhifa.subjects.importing.parsers import (
     Boolean,
+    CasNumber,
     CellError,
     Choice,
+    ChoiceList,
     DecimalNumber,
     IdNumber,
     Integer,
@@ -24,12 +26,14 @@ from zhifa.subjects.importing.parsers import (
 )
 from zhifa.subjects.importing.reading import HEADER_INDEX, _detect_kind, normalize_header
 from zhifa.subjects.importing.spec import (
+    HAZARD_CLASS,
     KINDS,
     LICENCE_TYPE,
     rule_sub_03_affiliation_change,
     rule_sub_03_principal_identity,
     rule_sub_04_application,
     rule_sub_04_licence_validity,
+    rule_sub_08_registration_particulars,
     rule_sub_09_hazard_dates,
     rule_sub_10_filing_after_publication,
     rule_sub_17_person_validity,
@@ -230,3 +234,44 @@ def test_spec__template_examples_parse(kind):
 def test_spec__choice_columns_list_allowed_values():
     choice_columns = [c for k in KINDS for c in k.columns if isinstance(c.parser, Choice)]
     assert choice_columns and all(c.parser.allowed_values() for c in choice_columns)
+
+
+# --- CLU-S05 / CLU-S09 columns ---------------------------------------------------------------------
+
+@pytest.mark.parametrize("raw", ["108-88-3", "7732-18-5", " 64-17-5 ", "１０８－８８－３", "68476-85-7"])
+def test_parsers__cas_number_accepts_valid_numbers(raw):
+    assert CasNumber().parse(raw) in {"108-88-3", "7732-18-5", "64-17-5", "68476-85-7"}
+
+
+@pytest.mark.parametrize(("raw", "message"), [("108-88-4", "校验位不正确"), ("10888-3", "格式无效"), ("1-88-3", "格式无效"), ("abc", "格式无效")])
+def test_parsers__cas_number_rejects_bad_numbers(raw, message):
+    with pytest.raises(CellError, match=message):
+        CasNumber().parse(raw)
+
+
+def test_parsers__hazard_class_by_code_name_or_excel_number():
+    assert HAZARD_CLASS.parse("5.1") == "5.1"
+    assert HAZARD_CLASS.parse(5.1) == "5.1"
+    assert HAZARD_CLASS.parse(3) == "3"
+    assert HAZARD_CLASS.parse("易燃液体") == "3"
+    with pytest.raises(CellError, match="未知的危险类别"):
+        HAZARD_CLASS.parse("3.5")
+
+
+def test_parsers__choice_list_splits_dedupes_and_sorts():
+    parser = ChoiceList(HAZARD_CLASS)
+    assert parser.parse("6.1、3，易燃液体; 8.1") == ("3", "6.1", "8.1")
+    assert parser.parse(3) == ("3",)
+    with pytest.raises(CellError, match="未知的危险类别"):
+        parser.parse("3、9.9")
+    with pytest.raises(CellError):
+        parser.parse("、，")
+
+
+def test_sub_08__registration_particulars_rule():
+    # Given consistent particulars / Then nothing; a date without its number, or an application without a change / Then a finding
+    assert rule_sub_08_registration_particulars({"registration_number": "31", "registered_on": date(2024, 1, 1)}) == []
+    assert rule_sub_08_registration_particulars({"registration_number": "", "registered_on": None}) == []
+    assert [k for k, _ in rule_sub_08_registration_particulars({"registration_number": "", "registered_on": date(2024, 1, 1)})] == ["registration_number"]
+    assert [k for k, _ in rule_sub_08_registration_particulars({"change_applied_on": date(2026, 1, 1), "properties_changed_on": None})] == [
+        "properties_changed_on"]

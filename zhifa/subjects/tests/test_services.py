@@ -5,6 +5,7 @@ from datetime import date
 
 import pytest
 
+from zhifa.access.tests.factories import approved_grant
 from zhifa.accounts.choices import Role
 from zhifa.common.errors import ZhifaError
 from zhifa.ledger.models import LedgerEntry
@@ -16,8 +17,11 @@ from zhifa.subjects.tests.factories import EnterpriseFactory, LicenceFactory, Pe
 
 
 @pytest.fixture
-def person(db):
-    return PersonFactory(name="王主任", id_number="31010719800101123X", phone="13812345678", address="上海市普陀区长寿路100弄1号101室")
+def person(org_tree):
+    """The principal of a 普陀 enterprise, so that 普陀 staff may see (and apply to reveal) it."""
+    principal = PersonFactory(name="王主任", id_number="31010719800101123X", phone="13812345678", address="上海市普陀区长寿路100弄1号101室")
+    EnterpriseFactory(organisation=org_tree["putuo"], principal=principal)
+    return principal
 
 
 # --- person_reveal_field (SEC-02, SEC-03) ------------------------------------------------------
@@ -30,20 +34,22 @@ def person(db):
 def test_sec_02__staff_reveal_returns_value_and_appends_ledger(person, org_tree, make_user, field, expected):
     # given an officer / when a field is revealed with a purpose
     officer = make_user(Role.OFFICER, org_tree["putuo"])
+    grant = approved_grant(officer, [person])  # REC-17: an approved access request for this person
     value = person_reveal_field(user=officer, person=person, field=field, purpose="  立案调查核实身份 ")
-    # then the raw value is returned and one ledger entry records actor, object, field and trimmed purpose
+    # then the raw value is returned and one ledger entry records actor, object, field, trimmed
+    # purpose and the access request it was opened under
     assert value == expected
-    entry = LedgerEntry.objects.get()
-    assert entry.action == "personal_data.reveal"
+    entry = LedgerEntry.objects.get(action="personal_data.reveal")
     assert (entry.actor_id, entry.object_type, entry.object_id) == (officer.pk, "subjects.person", str(person.pk))
-    assert entry.payload == {"field": field, "purpose": "立案调查核实身份"}
+    assert {k: entry.payload[k] for k in ("field", "purpose", "access_request")} == {"field": field, "purpose": "立案调查核实身份", "access_request": grant.pk}
 
 
 @pytest.mark.parametrize("role", [Role.SUPERVISOR, Role.LEGAL_REVIEWER, Role.DEVICE_ADMIN, Role.SYSTEM_ADMIN])
 def test_sec_03__other_bureau_roles_may_reveal(person, org_tree, make_user, role):
     user = make_user(role, org_tree["putuo"])
+    approved_grant(user, [person])
     assert person_reveal_field(user=user, person=person, field="phone", purpose="联系核查") == "13812345678"
-    assert LedgerEntry.objects.count() == 1
+    assert LedgerEntry.objects.filter(action="personal_data.reveal").count() == 1
 
 
 @pytest.mark.parametrize("role", [Role.AUDITOR, Role.ENTERPRISE_CONTACT])
@@ -83,7 +89,9 @@ def test_sec_03__only_personal_data_fields_can_be_revealed(person, org_tree, mak
 
 def test_sec_02__reveal_of_empty_field_is_still_logged(org_tree, make_user):
     bare = PersonFactory(name="无电话", phone="")
+    EnterpriseFactory(organisation=org_tree["putuo"], principal=bare)
     officer = make_user(Role.OFFICER, org_tree["putuo"])
+    approved_grant(officer, [bare])
     assert person_reveal_field(user=officer, person=bare, field="phone", purpose="联系核查") == ""
     assert LedgerEntry.objects.filter(action="personal_data.reveal").count() == 1
 

@@ -7,6 +7,7 @@ from datetime import timedelta
 import pytest
 from django.urls import reverse
 
+from zhifa.access.tests.factories import approved_grant
 from zhifa.accounts.choices import Role
 from zhifa.accounts.models import Organisation, User
 from zhifa.common.timeutil import today
@@ -490,7 +491,9 @@ def _reveal_url(world: World, ent: Enterprise | None = None, person: Person | No
 
 
 def test_sec_02__reveal_shows_value_once_and_logs_to_ledger(client, world, officer):
-    # given an officer / when the ID number of the principal is revealed with a purpose
+    # given an officer with an approved access request (REC-17) / when the ID number of the
+    # principal is revealed with a purpose
+    grant = approved_grant(officer, [world.principal])
     client.force_login(officer)
     response = client.post(_reveal_url(world), {"field": "id_number", "purpose": "案件调查需要核对身份"})
     # then the raw value is shown, the page is not cached, and the ledger records who, what and why
@@ -500,7 +503,11 @@ def test_sec_02__reveal_shows_value_once_and_logs_to_ledger(client, world, offic
     entry = LedgerEntry.objects.get(action="personal_data.reveal")
     assert entry.actor_id == officer.pk
     assert entry.object_type == "subjects.person" and entry.object_id == str(world.principal.pk)
-    assert entry.payload == {"field": "id_number", "purpose": "案件调查需要核对身份"}
+    assert {k: entry.payload[k] for k in ("field", "purpose", "access_request")} == {
+        "field": "id_number",
+        "purpose": "案件调查需要核对身份",
+        "access_request": grant.pk,
+    }
     # and the detail page afterwards is masked again
     assert "31010719800101123X" not in _body(client.get(_detail(world.street_ent.pk)))
 
@@ -558,6 +565,7 @@ def test_sec_03__reveal_of_person_not_in_enterprise_is_404(client, world, office
 def test_sec_03__reveal_of_listed_contact_person(client, world, officer):
     person = PersonFactory(name="赵联络", phone="13900001111")
     EnterprisePerson.objects.create(enterprise=world.street_ent, person=person, role=PersonRole.CONTACT)
+    approved_grant(officer, [person])
     client.force_login(officer)
     response = client.post(_reveal_url(world, person=person), {"field": "phone", "purpose": "联系整改"})
     assert response.status_code == 200 and "13900001111" in _body(response)
