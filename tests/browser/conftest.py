@@ -69,3 +69,29 @@ def page(browser, live_server):
 @pytest.fixture(autouse=True)
 def _fast_hashing(settings):
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+@pytest.fixture
+def login(page):
+    """Sign in through the login page as `username` (password of the test factories)."""
+    from zhifa.accounts.tests.factories import TEST_PASSWORD
+
+    def _login(username: str) -> None:
+        page.goto("/")
+        # an anonymous visitor is sent to the login page
+        assert "/accounts/login/" in page.url
+        page.get_by_label("用户名").fill(username)
+        page.get_by_label("密码").fill(TEST_PASSWORD)
+        page.get_by_role("button", name="登录", exact=True).click()
+        page.wait_for_url(lambda url: "/accounts/login/" not in url)
+
+    return _login
+
+
+@pytest.fixture
+def logout(page):
+    def _logout() -> None:
+        page.get_by_role("button", name="退出登录").click()
+        page.wait_for_url("**/accounts/login/**")
+
+    return _logout

@@ -15,7 +15,7 @@ from django.utils import timezone
 
 from zhifa.access.models import AccessRequest
 from zhifa.accounts.choices import Role
-from zhifa.accounts.tests.factories import TEST_PASSWORD, OfficerCredentialFactory, UserFactory
+from zhifa.accounts.tests.factories import OfficerCredentialFactory, UserFactory
 from zhifa.evidence.services import evidence_register
 from zhifa.evidence.tests.samples import chunked, metadata, png_bytes
 from zhifa.ledger.models import LedgerEntry
@@ -68,25 +68,14 @@ def scene(org_tree, settings, tmp_path):
     return {"item": item, "officer": officer, "supervisor": supervisor}
 
 
-def _login(page, username: str) -> None:
-    page.goto("/accounts/login/")
-    page.get_by_label("用户名").fill(username)
-    page.get_by_label("密码").fill(TEST_PASSWORD)
-    page.get_by_role("button", name="登录", exact=True).click()
-    page.wait_for_url(lambda url: "/accounts/login/" not in url)
 
 
-def _logout(page) -> None:
-    page.get_by_role("button", name="退出登录").click()
-    page.wait_for_url("**/accounts/login/**")
-
-
-def test_officer_requests_supervisor_approves_officer_views_then_window_ends(page, scene, access_clock):
+def test_officer_requests_supervisor_approves_officer_views_then_window_ends(page, login, logout, scene, access_clock):
     item = scene["item"]
     download = f"/evidence/{item.pk}/download/"
 
     # given an officer of the district who has no access request
-    _login(page, "officer_aj")
+    login("officer_aj")
     # when it opens the evidence file
     response = page.goto(download)
     # then it is refused in Chinese and offered to apply
@@ -106,10 +95,10 @@ def test_officer_requests_supervisor_approves_officer_views_then_window_ends(pag
     page.wait_for_url("**/access/*/")
     request = AccessRequest.objects.get()
     assert page.inner_text("#request-status").strip() == "待审批"
-    _logout(page)
+    logout()
 
     # and the supervisor approves it from 调阅审批
-    _login(page, "supervisor_aj")
+    login("supervisor_aj")
     page.get_by_role("navigation", name="主导航").get_by_role("link", name="调阅审批").click()
     page.wait_for_url("**/access/queue/")
     page.locator("#queue").get_by_role("link", name=f"#{request.pk}").click()
@@ -119,10 +108,10 @@ def test_officer_requests_supervisor_approves_officer_views_then_window_ends(pag
     page.get_by_role("button", name="提交审批结论").click()
     page.wait_for_url(f"**/access/{request.pk}/")
     assert page.inner_text("#request-status").strip() == "已批准"
-    _logout(page)
+    logout()
 
     # then the officer views the file from its request
-    _login(page, "officer_aj")
+    login("officer_aj")
     page.get_by_role("navigation", name="主导航").get_by_role("link", name="调阅申请").click()
     page.wait_for_url("**/access/")
     page.locator("#my-requests").get_by_role("link", name=f"#{request.pk}").click()

@@ -16,7 +16,7 @@ from datetime import timedelta
 import pytest
 
 from zhifa.accounts.choices import Role
-from zhifa.accounts.tests.factories import TEST_PASSWORD, UserFactory
+from zhifa.accounts.tests.factories import UserFactory
 from zhifa.clues.choices import CloseReason, ClueStatus, Owner
 from zhifa.clues.models import Clue
 from zhifa.common.calendar_store import get_calendar
@@ -29,13 +29,6 @@ pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 PDF = b"%PDF-1.4\n1 0 obj<</Type/Catalog>>endobj\n% renewed licence\ntrailer<</Root 1 0 R>>\n%%EOF\n"
 
 
-def _login(page, username: str) -> None:
-    page.goto("/accounts/login/")
-    page.get_by_label("用户名").fill(username)
-    page.get_by_label("密码").fill(TEST_PASSWORD)
-    page.get_by_role("button", name="登录", exact=True).click()
-    page.wait_for_url(lambda url: "/accounts/login/" not in url)
-
 
 def _shot(page, name: str) -> None:
     """Save a full-page screenshot when ZHIFA_SCREENSHOT_DIR is set (for looking at the pages)."""
@@ -43,10 +36,6 @@ def _shot(page, name: str) -> None:
     if folder:
         page.screenshot(path=os.path.join(folder, f"{name}.png"), full_page=True)
 
-
-def _logout(page) -> None:
-    page.get_by_role("button", name="退出登录").click()
-    page.wait_for_url("**/accounts/login/**")
 
 
 @pytest.fixture
@@ -82,10 +71,10 @@ def _open_clue_from_inbox(page, clue) -> None:
     page.wait_for_url(f"**/clues/{clue.pk}/")
 
 
-def test_clue_journey__reminder_answer_verified_closure(page, detected, tmp_path):
+def test_clue_journey__reminder_answer_verified_closure(page, login, logout, detected, tmp_path):
     clue = detected["clue"]
     # given the officer finds the detected clue in the inbox
-    _login(page, "officer_clue")
+    login("officer_clue")
     _open_clue_from_inbox(page, clue)
     assert page.locator("#suggestion").inner_text() == "告知提醒、督促改正（不立案）"
     # when the officer sends the reminder
@@ -93,9 +82,9 @@ def test_clue_journey__reminder_answer_verified_closure(page, detected, tmp_path
     page.wait_for_url(f"**/clues/{clue.pk}/")
     due = get_calendar().add_working_days(today(), 10).due_date.isoformat()
     assert page.locator(".reminder-due").first.inner_text() == due
-    _logout(page)
+    logout()
     # and the enterprise contact answers with the renewed licence
-    _login(page, "contact_clue")
+    login("contact_clue")
     page.get_by_role("navigation", name="主导航").get_by_role("link", name="我的整改提醒").click()
     page.wait_for_url("**/clues/my/reminders/")
     card = page.locator("article.reminder").first
@@ -108,9 +97,9 @@ def test_clue_journey__reminder_answer_verified_closure(page, detected, tmp_path
     page.wait_for_url("**/clues/my/reminders/")
     assert page.locator(".reminder-status").first.inner_text() == "企业已答复"
     _shot(page, "my-reminders")
-    _logout(page)
+    logout()
     # and the officer verifies the correction with an education record
-    _login(page, "officer_clue")
+    login("officer_clue")
     page.goto(f"/clues/{clue.pk}/")
     assert page.get_by_text("整改答复附件：换发许可证.pdf").is_visible()
     form = page.locator("#form-verify")
@@ -126,10 +115,10 @@ def test_clue_journey__reminder_answer_verified_closure(page, detected, tmp_path
     assert (clue.status, clue.close_reason) == (ClueStatus.CLOSED, CloseReason.CORRECTED)
 
 
-def test_clue_journey__major_hazard_transfer_with_deadline(page, detected):
+def test_clue_journey__major_hazard_transfer_with_deadline(page, login, detected):
     clue = detected["clue"]
     # given the officer opens the detected clue
-    _login(page, "officer_clue")
+    login("officer_clue")
     _open_clue_from_inbox(page, clue)
     # when the officer marks it a major accident hidden danger
     page.locator("#form-major-hazard").get_by_role("button", name="认定重大事故隐患").click()

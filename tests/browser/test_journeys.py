@@ -12,21 +12,12 @@ from datetime import timedelta
 import pytest
 
 from zhifa.accounts.choices import Role
-from zhifa.accounts.tests.factories import TEST_PASSWORD, UserFactory
+from zhifa.accounts.tests.factories import UserFactory
 from zhifa.common.timeutil import today
 from zhifa.subjects.tests.factories import ContactAuthorisationFactory, EnterpriseFactory, LicenceFactory
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
-
-def _login(page, username: str) -> None:
-    page.goto("/")
-    # an anonymous visitor is sent to the login page
-    assert "/accounts/login/" in page.url
-    page.get_by_label("用户名").fill(username)
-    page.get_by_label("密码").fill(TEST_PASSWORD)
-    page.get_by_role("button", name="登录", exact=True).click()
-    page.wait_for_url(lambda url: "/accounts/login/" not in url)
 
 
 @pytest.fixture
@@ -41,11 +32,11 @@ def district(org_tree):
     return {"expired": expired, "fine": fine, "foreign": foreign}
 
 
-def test_officer_finds_enterprise_with_expired_licence(page, org_tree, district):
+def test_officer_finds_enterprise_with_expired_licence(page, login, org_tree, district):
     # given an officer of 普陀 with one expired-licence enterprise in the district (and one in 静安)
     UserFactory(username="officer_pw", role=Role.OFFICER, organisation=org_tree["putuo"], display_name="李执法")
     # when the officer signs in and opens the enterprise list from the navigation
-    _login(page, "officer_pw")
+    login("officer_pw")
     assert page.get_by_role("heading", name="首页").is_visible()
     page.get_by_role("navigation", name="主导航").get_by_role("link", name="企业名录").click()
     page.wait_for_url("**/enterprises/")
@@ -67,12 +58,12 @@ def test_officer_finds_enterprise_with_expired_licence(page, org_tree, district)
     assert row.locator(".badge-expired").inner_text() == "已过期"
 
 
-def test_enterprise_contact_cannot_see_another_enterprise(page, org_tree, district):
+def test_enterprise_contact_cannot_see_another_enterprise(page, login, org_tree, district):
     # given a contact authorised only for the expired-licence enterprise
     contact = UserFactory(username="contact_pw", role=Role.ENTERPRISE_CONTACT, organisation=None, display_name="企业联系人")
     ContactAuthorisationFactory(enterprise=district["expired"], user=contact, valid_from=today() - timedelta(days=1), valid_to=today() + timedelta(days=365))
     # when the contact signs in and opens the enterprise list
-    _login(page, "contact_pw")
+    login("contact_pw")
     page.goto("/enterprises/")
     # then the list shows exactly its own enterprise
     table = page.locator("table.enterprise-table")

@@ -16,6 +16,5 @@ class CluesConfig(AppConfig):
 
         from . import sqlfuncs
 
-        for table in APPEND_ONLY_TABLES:
-            dbguard.register_table(table)
+        dbguard.register_tables(APPEND_ONLY_TABLES)
         sqlfuncs.connect_signal()

@@ -22,5 +22,4 @@ class EvidenceConfig(AppConfig):
 
         # Test databases are flushed between transactional tests; the ledger's flush command
         # suspends the triggers of registered tables for that (never outside tests).
-        for table in APPEND_ONLY_TABLES:
-            dbguard.register_table(table)
+        dbguard.register_tables(APPEND_ONLY_TABLES)

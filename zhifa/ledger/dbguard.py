@@ -9,8 +9,8 @@ with signed checkpoints: what slips past the triggers is detected by `ledger_ver
 - PostgreSQL: one plpgsql function raising `restrict_violation`, bound as a row trigger for
   UPDATE OR DELETE and a statement trigger for TRUNCATE.
 
-Both surface in Django as `IntegrityError`. Other apps with append-only tables may reuse this:
-call `install(connection, table)` in a migration and `register_table(table)` in `AppConfig.ready`
+Both surface in Django as `IntegrityError`. Other apps with append-only tables reuse this: one
+migration operation `install_operation(TABLES)` and `register_tables(TABLES)` in `AppConfig.ready`
 so that test databases can still be flushed (see management/commands/flush.py).
 """
 from __future__ import annotations
@@ -29,6 +29,28 @@ def register_table(table: str) -> None:
     """Let flush-in-tests and `guarded_tables()` know about another append-only table."""
     if table not in _registered:
         _registered.append(table)
+
+
+def register_tables(tables: tuple[str, ...]) -> None:
+    for table in tables:
+        register_table(table)
+
+
+def install_operation(tables: tuple[str, ...]):
+    """The migration operation that installs (and, reversed, drops) the triggers of `tables`."""
+    from django.db import migrations
+
+    def forwards(apps, schema_editor):
+        for table in tables:
+            for sql in install_sql(schema_editor.connection.vendor, table):
+                schema_editor.execute(sql, None)
+
+    def backwards(apps, schema_editor):
+        for table in tables:
+            for sql in drop_sql(schema_editor.connection.vendor, table):
+                schema_editor.execute(sql, None)
+
+    return migrations.RunPython(forwards, backwards)
 
 
 def guarded_tables() -> tuple[str, ...]:

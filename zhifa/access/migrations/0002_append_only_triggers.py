@@ -15,18 +15,6 @@ TABLES = (
 )
 
 
-def install_triggers(apps, schema_editor):
-    for table in TABLES:
-        for sql in dbguard.install_sql(schema_editor.connection.vendor, table):
-            schema_editor.execute(sql)
-
-
-def drop_triggers(apps, schema_editor):
-    for table in TABLES:
-        for sql in dbguard.drop_sql(schema_editor.connection.vendor, table):
-            schema_editor.execute(sql)
-
-
 class Migration(migrations.Migration):
 
     dependencies = [
@@ -34,5 +22,5 @@ class Migration(migrations.Migration):
     ]
 
     operations = [
-        migrations.RunPython(install_triggers, drop_triggers),
+        dbguard.install_operation(TABLES),
     ]

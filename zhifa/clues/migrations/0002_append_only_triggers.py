@@ -10,18 +10,6 @@ from zhifa.ledger import dbguard
 TABLES = ("clues_clueevent",)
 
 
-def install_triggers(apps, schema_editor):
-    for table in TABLES:
-        for sql in dbguard.install_sql(schema_editor.connection.vendor, table):
-            schema_editor.execute(sql)
-
-
-def drop_triggers(apps, schema_editor):
-    for table in TABLES:
-        for sql in dbguard.drop_sql(schema_editor.connection.vendor, table):
-            schema_editor.execute(sql)
-
-
 class Migration(migrations.Migration):
 
     dependencies = [
@@ -29,5 +17,5 @@ class Migration(migrations.Migration):
     ]
 
     operations = [
-        migrations.RunPython(install_triggers, drop_triggers),
+        dbguard.install_operation(TABLES),
     ]

@@ -316,3 +316,26 @@ def test_detection__daily_task_runs_detection_as_scheduled_origin(org_tree, rule
     assert run.origin == RunOrigin.SCHEDULE and run.counts["CLU-S07"]["created"] == 1
     DetectionRun.objects.create(as_of=AS_OF, status=RunStatus.RUNNING)
     assert daily_detection.call_local() is None
+
+
+def test_rec_16__clue_timeline_refuses_update_and_delete(org_tree, rulesets, evidence_dir):
+    # Given a clue with its DETECTED event
+    from django.db import DatabaseError, connection
+
+    from zhifa.clues.models import ClueEvent
+    from zhifa.ledger import dbguard
+
+    _expired_operation_licence(org_tree["putuo"])
+    detection_run(as_of=AS_OF)
+    event = ClueEvent.objects.get(kind=EventKind.DETECTED)
+    assert dbguard.installed(connection, "clues_clueevent") and "clues_clueevent" in dbguard.guarded_tables()
+    # When the ORM tries to change or remove it, then it refuses
+    with pytest.raises(PermissionError):
+        ClueEvent.objects.filter(pk=event.pk).update(note="偷改")
+    with pytest.raises(PermissionError):
+        ClueEvent.objects.filter(pk=event.pk).delete()
+    # And so does the database, behind the ORM's back
+    for sql in ("UPDATE clues_clueevent SET note = 'x'", "DELETE FROM clues_clueevent"):
+        with pytest.raises(DatabaseError, match="append-only"), transaction.atomic(), connection.cursor() as cursor:
+            cursor.execute(sql)
+    assert ClueEvent.objects.get(pk=event.pk).note == event.note

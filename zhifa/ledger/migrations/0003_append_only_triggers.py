@@ -10,18 +10,6 @@ from django.db import migrations
 from zhifa.ledger import dbguard
 
 
-def install_triggers(apps, schema_editor):
-    for table in dbguard.LEDGER_TABLES:
-        for sql in dbguard.install_sql(schema_editor.connection.vendor, table):
-            schema_editor.execute(sql, None)
-
-
-def drop_triggers(apps, schema_editor):
-    for table in dbguard.LEDGER_TABLES:
-        for sql in dbguard.drop_sql(schema_editor.connection.vendor, table):
-            schema_editor.execute(sql, None)
-
-
 class Migration(migrations.Migration):
 
     dependencies = [
@@ -29,5 +17,5 @@ class Migration(migrations.Migration):
     ]
 
     operations = [
-        migrations.RunPython(install_triggers, drop_triggers),
+        dbguard.install_operation(dbguard.LEDGER_TABLES),
     ]
