@@ -24,14 +24,14 @@ from django.utils import timezone
 from zhifa.accounts.models import Organisation
 from zhifa.common.calendar_store import get_calendar
 from zhifa.common.errors import ZhifaError
-from zhifa.common.timeutil import today
+from zhifa.common.timeutil import local_date, today
 from zhifa.evidence.services import evidence_register_generated
 from zhifa.ledger.services import ledger_append
 from zhifa.rulesets.rules import RuleNotConfigured
 from zhifa.rulesets.selectors import rs
 
-from . import quality
-from .choices import ACTIVE_STATUSES, Category, Channel, CloseReason, ClueStatus, EventKind, RunOrigin, RunStatus, ScenarioStatus
+from . import quality, triage
+from .choices import ACTIVE_STATUSES, Channel, CloseReason, ClueStatus, EventKind, RunOrigin, RunStatus, ScenarioStatus
 from .errors import ClueErrorCode
 from .models import Clue, ClueEvent, DetectionRun, Scenario
 from .packs import scenario_pack_sync
@@ -64,6 +64,7 @@ class ScenarioTally:
     refreshed: int = 0
     unchanged: int = 0
     closed: int = 0
+    gone_transferred: int = 0
     limitation: int = 0
     disagreements: int = 0
     skipped: list[str] = field(default_factory=list)
@@ -87,11 +88,17 @@ def active_scenarios(as_of: date, only_rule: str | None = None) -> list[Scenario
 
 
 def partitions() -> list[Partition]:
-    """Organisations that hold enterprises, grouped by effective jurisdiction."""
+    """Organisations grouped by effective jurisdiction (the nearest one set on the organisation
+    or an ancestor, as Organisation.effective_jurisdiction), resolved from one query."""
+    rows = list(Organisation.objects.values_list("pk", "parent_id", "jurisdiction"))
+    parent = {pk: parent_id for pk, parent_id, _ in rows}
+    own = {pk: jurisdiction for pk, _, jurisdiction in rows}
     groups: dict[str, list[int]] = defaultdict(list)
-    orgs = {o.pk: o for o in Organisation.objects.select_related("parent")}
-    for org in orgs.values():
-        groups[org.effective_jurisdiction].append(org.pk)
+    for pk in own:
+        node = pk
+        while node is not None and not own[node]:
+            node = parent[node]
+        groups[own[node] if node is not None else "CN"].append(pk)
     return [Partition(j, tuple(sorted(ids))) for j, ids in sorted(groups.items())]
 
 
@@ -185,6 +192,7 @@ def _run_scenario(run: DetectionRun, scenario: Scenario, parts: list[Partition],
             tally.skipped.append(f"{part.jurisdiction}: {exc}")
             continue
         evaluated_orgs.extend(part.organisation_ids)
+        lookback = first_violation_lookback(part.jurisdiction, run.as_of)
         ctx = Context(run.as_of, cal, params, part.organisation_ids, reference)
         for batch in _chunks(evaluator.candidates(ctx, scenario.params), BATCH):
             tally.candidates += len(batch)
@@ -208,7 +216,7 @@ def _run_scenario(run: DetectionRun, scenario: Scenario, parts: list[Partition],
                 agreed.append(hit)
             tally.hits += len(agreed)
             if agreed:
-                _apply_batch(run, scenario, agreed, records, tally, snapshots)
+                _apply_batch(run, scenario, agreed, records, tally, snapshots, lookback)
     _attach_snapshots(run, scenario, snapshots)
     _close_unseen(run, scenario, evaluated_orgs, tally)
     tally.seconds = time.monotonic() - started
@@ -219,15 +227,27 @@ def _dedup_key(scenario: Scenario, hit: Hit) -> str:
     return f"{scenario.code}:{hit.key}"
 
 
-def _apply_batch(run, scenario, hits: list[Hit], records, tally: ScenarioTally, snapshots) -> None:
-    """Create new clues, refresh changed facts, mark every hit as seen — one transaction, one ledger entry."""
+def first_violation_lookback(jurisdiction: str, as_of: date) -> int | None:
+    """CLU-L02 lookback, or None where the rule set leaves it open (triage.first_violation's fallback)."""
+    try:
+        return int(rs("first_violation.lookback", jurisdiction=jurisdiction, on=as_of).value)
+    except RuleNotConfigured:
+        return None
+
+
+def _apply_batch(run, scenario, hits: list[Hit], records, tally: ScenarioTally, snapshots, lookback: int | None) -> None:
+    """Create new clues, refresh changed facts, mark every hit as seen — one transaction, one ledger entry.
+    A new clue gets its triage category (CLU-X01, CLU-L02 first violation) and, where its facts
+    point at the principal person's duties, the 一案双罚 hint (DEC-03)."""
     now = timezone.now()
     keys = {_dedup_key(scenario, h): h for h in hits}
     with transaction.atomic():
         existing = {c.dedup_key: c for c in Clue.objects.filter(dedup_key__in=list(keys), is_open=True)}
-        previous = set(Clue.objects.filter(enterprise_id__in={h.enterprise_id for h in hits}, rule_id=scenario.code, is_open=False)
-                       .values_list("enterprise_id", flat=True))
-        new_clues, refreshed, seen_ids, gone_back = [], [], [], []
+        earlier: dict[int, list[date]] = defaultdict(list)
+        for enterprise_id, detected_at in (Clue.objects.filter(enterprise_id__in={h.enterprise_id for h in hits}, rule_id=scenario.code)
+                                           .exclude(close_reason=CloseReason.DISMISSED).values_list("enterprise_id", "detected_at")):
+            earlier[enterprise_id].append(local_date(detected_at))
+        new_clues, refreshed, seen_ids, back = [], [], [], []
         for key, hit in keys.items():
             digest = snapshot_hash(hit.facts)
             clue = existing.get(key)
@@ -237,25 +257,29 @@ def _apply_batch(run, scenario, hits: list[Hit], records, tally: ScenarioTally, 
                     enterprise_id=hit.enterprise_id, organisation_id=records[hit.enterprise_id].organisation_id, dedup_key=key,
                     title=hit.title[:300], facts=hit.facts, snapshot_sha256=digest, detected_at=now, detection_run=run, last_seen_run=run,
                     violation_on=hit.violation_on, ongoing=hit.ongoing, severity=scenario.default_severity,
-                    category=Category.GENERAL if hit.enterprise_id in previous else Category.FIRST,
+                    category=triage.initial_category(severity=scenario.default_severity, first_time=triage.first_violation(
+                        earlier_on=earlier.get(hit.enterprise_id, ()), on=local_date(now), lookback_months=lookback).eligible),
+                    dual_penalty_hint=triage.dual_penalty_hint(scenario.code, hit.facts) is not None,
                     life_health_or_financial=scenario.life_health_or_financial,
                 ))
                 continue
             seen_ids.append(clue.pk)
-            if not clue.condition_holds:
-                gone_back.append(clue.pk)
             if clue.snapshot_sha256 != digest:
                 clue.facts, clue.snapshot_sha256, clue.title = hit.facts, digest, hit.title[:300]
                 clue.violation_on, clue.ongoing, clue.last_seen_run, clue.condition_holds = hit.violation_on, hit.ongoing, run, True
                 refreshed.append(clue)
+            elif not clue.condition_holds:
+                back.append(clue.pk)  # a transferred clue whose condition holds again, same facts
         created = Clue.objects.bulk_create(new_clues)
         if refreshed:
             Clue.objects.bulk_update(refreshed, ["facts", "snapshot_sha256", "title", "violation_on", "ongoing", "last_seen_run", "condition_holds", "updated_at"])
         if seen_ids:
             Clue.objects.filter(pk__in=seen_ids).update(last_seen_run=run, condition_holds=True)
         events = [ClueEvent(clue=c, kind=EventKind.DETECTED, run=run, payload={"sha256": c.snapshot_sha256}, note=c.title) for c in created]
+        events += [ClueEvent(clue=c, kind=EventKind.DUAL_PENALTY_HINT, run=run, note=hint.text, payload={"rule_id": hint.rule_id, "duty": hint.duty})
+                   for c in created if c.dual_penalty_hint and (hint := triage.dual_penalty_hint(c.rule_id, c.facts))]
         events += [ClueEvent(clue=c, kind=EventKind.REFRESHED, run=run, payload={"sha256": c.snapshot_sha256}, note="检测数据更新") for c in refreshed]
-        events += [ClueEvent(clue_id=pk, kind=EventKind.NOTE, run=run, note="数据条件再次成立") for pk in gone_back if pk not in {c.pk for c in refreshed}]
+        events += [ClueEvent(clue_id=pk, kind=EventKind.NOTE, run=run, note="数据条件再次成立") for pk in back]
         ClueEvent.objects.bulk_create(events)
         ledger_append(actor=None, action="clue.detect_batch", object_type="clues.detectionrun", object_id=run.pk, payload={
             "scenario": scenario.code, "version": scenario.version,
@@ -307,6 +331,8 @@ def _close_unseen(run, scenario, organisation_ids: list[int], tally: ScenarioTal
                     clue.save(update_fields=["condition_holds", "updated_at"])
                     ClueEvent.objects.create(clue=clue, kind=EventKind.CONDITION_GONE, run=run, note="数据条件已不再成立（线索已移交，由接收机构处理）")
                     ledger_append(actor=None, action="clue.condition_gone", object_type="clues.clue", object_id=clue.pk, payload={"run": run.pk})
+                    tally.gone_transferred += 1
+                    continue
                 tally.closed += 1
 
 

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Iterable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date
 from decimal import Decimal
 
@@ -152,6 +152,44 @@ class EnterpriseRecord:
         """RULES §3.2 act(s, kind, after=t): signals of `kind` strictly after `t`; signals dated
         after the detection day are data errors (a quality finding), never proof."""
         return sorted(d for k, d in self.activities if k == kind and after < d <= as_of)
+
+    def as_stood_on(self, day: date) -> EnterpriseRecord:
+        """The register as it stood on `day`: anything recorded as happening later — a filing,
+        a submission, an application, a decision, a change, an activity, a stock count — had not
+        happened yet (a date after the detection day is a data error or a later fact, never a
+        completed duty). Every pure evaluator sees this view; the SQL predicates say the same with
+        `done_by`/`not_done_by` (scenarios/base.py)."""
+        def by(value: date | None) -> date | None:
+            return value if value is not None and value <= day else None
+
+        def application(a: ApplicationRec) -> ApplicationRec:
+            if a.status in ("APPROVED", "REJECTED") and a.decided_on is not None and a.decided_on > day:
+                return replace(a, status="PENDING", decided_on=None, new_valid_to=None)
+            return a
+
+        def obligation(o: ObligationRec) -> ObligationRec:
+            if by(o.submitted_on) is None:
+                return replace(o, submitted_on=None, validation_passed=None)
+            return o
+
+        def plan(p: PlanRec) -> PlanRec:
+            return p if by(p.filed_on) is not None else replace(p, filed_on=None, authority_level="")
+
+        return replace(
+            self,
+            licences=[replace(lic, applications=tuple(application(a) for a in lic.applications if a.submitted_on <= day))
+                      for lic in self.licences if lic.valid_from <= day],
+            changes=[c for c in self.changes if c.changed_on <= day],
+            activities=[(k, d) for k, d in self.activities if d <= day],
+            plans=[plan(p) for p in self.plans],
+            hazard_sources=[replace(m, assessment_report_on=by(m.assessment_report_on), filed_on=by(m.filed_on), reassessed_on=by(m.reassessed_on),
+                                    refiled_on=by(m.refiled_on), no_longer_major_since=by(m.no_longer_major_since),
+                                    cancellation_applied_on=by(m.cancellation_applied_on)) for m in self.hazard_sources],
+            obligations=[obligation(o) for o in self.obligations],
+            precursor_reports=[replace(r, submitted_on=by(r.submitted_on)) for r in self.precursor_reports],
+            products=[replace(p, properties_changed_on=by(p.properties_changed_on), change_applied_on=by(p.change_applied_on)) for p in self.products],
+            zones=[replace(z, items=tuple(i for i in z.items if i.recorded_on <= day)) for z in self.zones],
+        )
 
 
 def _model(name: str):

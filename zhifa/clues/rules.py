@@ -6,7 +6,7 @@ from __future__ import annotations
 import calendar as _calendar
 import hashlib
 import json
-from collections.abc import Iterable, Mapping
+from collections.abc import Mapping
 from datetime import date, timedelta
 from typing import Any
 
@@ -105,8 +105,3 @@ def snapshot_hash(facts: Mapping[str, Any]) -> str:
 def iso(value: date | None) -> str | None:
     return value.isoformat() if value else None
 
-
-def first(values: Iterable[Any]) -> Any:
-    for value in values:
-        return value
-    return None

@@ -58,6 +58,7 @@ from .choices import (
     TransferReason,
     TriggerKind,
 )
+from .engine import first_violation_lookback
 from .errors import ClueErrorCode, clue_error, not_found
 from .models import Clue, ClueEvent, Complaint, DataQualityFinding, DetectionRun, Reminder, ReminderAnswer, Transfer, Trigger
 from .rules import canonical_json, snapshot_hash
@@ -749,13 +750,6 @@ def _json_safe(value: Any, depth: int = 0) -> Any:
     raise TypeError(f"unsupported payload value {type(value).__name__}")
 
 
-def _first_violation_lookback(organisation: Organisation, on: date) -> int | None:
-    try:
-        return int(rs("first_violation.lookback", organisation=organisation, on=on).value)
-    except RuleNotConfigured:
-        return None
-
-
 def first_violation_of(clue: Clue) -> triage.FirstViolation:
     """CLU-L02: earlier clues of the same enterprise under the same rule (dismissed ones were no
     violation and do not count), with the rule set's lookback or the documented fallback."""
@@ -766,7 +760,7 @@ def first_violation_of(clue: Clue) -> triage.FirstViolation:
         .exclude(close_reason=CloseReason.DISMISSED)
         .values_list("detected_at", flat=True)
     )
-    return triage.first_violation(earlier_on=[local_date(d) for d in earlier], on=on, lookback_months=_first_violation_lookback(clue.organisation, on))
+    return triage.first_violation(earlier_on=[local_date(d) for d in earlier], on=on, lookback_months=first_violation_lookback(clue.organisation.effective_jurisdiction, on))
 
 
 def _receive(*, actor, kind: str, source: str, external_ref: str, uscc: str, occurred_at, summary: str, payload, complaint: Mapping[str, Any] | None = None) -> TriggerResult:
@@ -857,7 +851,7 @@ def _open_trigger_clue(actor, trigger: Trigger, enterprise: Enterprise) -> Clue:
     }
     earlier = Clue.objects.filter(enterprise=enterprise, rule_id=rule_id).exclude(close_reason=CloseReason.DISMISSED).values_list("detected_at", flat=True)
     on = local_date(now)
-    first = triage.first_violation(earlier_on=[local_date(d) for d in earlier], on=on, lookback_months=_first_violation_lookback(enterprise.organisation, on))
+    first = triage.first_violation(earlier_on=[local_date(d) for d in earlier], on=on, lookback_months=first_violation_lookback(enterprise.organisation.effective_jurisdiction, on))
     clue = Clue.objects.create(
         channel=TRIGGER_CHANNEL[trigger.kind],
         rule_id=rule_id,

@@ -15,6 +15,8 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import Any, ClassVar
 
+from django.db.models import Q
+
 from zhifa.common.workdays import WorkCalendar
 
 from ..records import EnterpriseRecord
@@ -87,9 +89,14 @@ class Evaluator(abc.ABC):
     def bare_scan(self, ctx: Context, params: Mapping[str, Any]) -> int:
         """The plainest count over the same tables and predicates (benchmark baseline)."""
 
-    @abc.abstractmethod
     def evaluate(self, record: EnterpriseRecord, ctx: Context, params: Mapping[str, Any]) -> list[Hit]:
-        """The pure condition for one enterprise, with the facts that prove each hit."""
+        """The pure condition for one enterprise, with the facts that prove each hit, judged on the
+        register as it stood on the detection day (`EnterpriseRecord.as_stood_on`)."""
+        return self.check(record.as_stood_on(ctx.as_of), ctx, params)
+
+    @abc.abstractmethod
+    def check(self, record: EnterpriseRecord, ctx: Context, params: Mapping[str, Any]) -> list[Hit]:
+        """The condition itself, on a record that holds nothing dated after `ctx.as_of`."""
 
 
 REGISTRY: dict[str, Evaluator] = {}
@@ -105,6 +112,16 @@ def get_evaluator(name: str) -> Evaluator:
         return REGISTRY[name]
     except KeyError as exc:
         raise LookupError(f"未登记的判定器：{name}") from exc
+
+
+def done_by(field: str, day: date) -> Q:
+    """SQL for "`field` (a completion date) had happened by `day`"; see EnterpriseRecord.as_stood_on."""
+    return Q(**{f"{field}__lte": day})
+
+
+def not_done_by(field: str, day: date) -> Q:
+    """SQL for "`field` was still empty on `day`" (null, or dated later)."""
+    return Q(**{f"{field}__isnull": True}) | Q(**{f"{field}__gt": day})
 
 
 def iter_pairs(rows: Iterable[tuple[int, Any]], prefix: str) -> Iterator[tuple[int, str]]:

@@ -47,7 +47,7 @@ class ChemicalRegistrationMissing(Evaluator):
     def bare_scan(self, ctx: Context, params: Mapping[str, Any]) -> int:
         return ctx.scope(ChemicalProduct.objects.filter(self._q(ctx))).count()
 
-    def evaluate(self, record: EnterpriseRecord, ctx: Context, params: Mapping[str, Any]) -> list[Hit]:
+    def check(self, record: EnterpriseRecord, ctx: Context, params: Mapping[str, Any]) -> list[Hit]:
         period = int(ctx.param("lic.hc_reg.change_wd"))
         hits = []
         for p in record.products:
@@ -59,7 +59,7 @@ class ChemicalRegistrationMissing(Evaluator):
                 if ctx.as_of > due and p.change_applied_on is None:
                     defects.append("CHANGE_NOT_APPLIED")
                     violation_on = due + timedelta(days=1)
-                elif p.change_applied_on is not None and ctx.as_of > due and p.change_applied_on > due:
+                elif p.change_applied_on is not None and p.change_applied_on > due:
                     defects.append("CHANGE_APPLIED_LATE")
                     violation_on, ongoing = p.change_applied_on, "NOT_REGISTERED" in defects
             if not defects:
@@ -112,7 +112,7 @@ class StorageDefective(Evaluator):
     def bare_scan(self, ctx: Context, params: Mapping[str, Any]) -> int:
         return self._zones(ctx).count()
 
-    def evaluate(self, record: EnterpriseRecord, ctx: Context, params: Mapping[str, Any]) -> list[Hit]:
+    def check(self, record: EnterpriseRecord, ctx: Context, params: Mapping[str, Any]) -> list[Hit]:
         pairs = ctx.reference.get("incompatible_pairs", frozenset())
         hits = []
         for z in record.zones:

@@ -15,7 +15,7 @@ from zhifa.subjects.models import EmergencyPlanFiling, Enterprise, MajorHazardSo
 
 from ..records import EnterpriseRecord, PrecursorReportRec
 from ..rules import AUTHORITY_TABLE, expected_authority_level, iso
-from .base import Context, Evaluator, Hit, iter_pairs, register
+from .base import Context, Evaluator, Hit, done_by, iter_pairs, not_done_by, register
 
 
 @register
@@ -26,9 +26,9 @@ class ReportOverdue(Evaluator):
     name = "report_overdue"
 
     def _defect_q(self, ctx: Context) -> Q:
-        # A submission dated after the detection day is a data error, not (yet) a late report.
-        return (Q(submitted_on__isnull=True, due_on__lt=ctx.as_of) | Q(submitted_on__gt=F("due_on"), submitted_on__lte=ctx.as_of)
-                | Q(validation_passed=False))
+        submitted = done_by("submitted_on", ctx.as_of)
+        return (Q(due_on__lt=ctx.as_of) & not_done_by("submitted_on", ctx.as_of) | Q(submitted_on__gt=F("due_on")) & submitted
+                | Q(validation_passed=False) & submitted)
 
     def candidates(self, ctx: Context, params: Mapping[str, Any]):
         qs = ctx.scope(ReportObligation.objects.filter(self._defect_q(ctx)))
@@ -37,12 +37,12 @@ class ReportOverdue(Evaluator):
     def bare_scan(self, ctx: Context, params: Mapping[str, Any]) -> int:
         return ctx.scope(ReportObligation.objects.filter(self._defect_q(ctx))).count()
 
-    def evaluate(self, record: EnterpriseRecord, ctx: Context, params: Mapping[str, Any]) -> list[Hit]:
+    def check(self, record: EnterpriseRecord, ctx: Context, params: Mapping[str, Any]) -> list[Hit]:
         hits = []
         for ob in record.obligations:
             if ob.submitted_on is None and ctx.as_of > ob.due_on:
                 defect, violation_on, ongoing = "MISSING", ob.due_on + timedelta(days=1), True
-            elif ob.submitted_on is not None and ob.due_on < ob.submitted_on <= ctx.as_of:
+            elif ob.submitted_on is not None and ob.submitted_on > ob.due_on:
                 defect, violation_on, ongoing = "LATE", ob.submitted_on, False
             elif ob.validation_passed is False:
                 defect, violation_on, ongoing = "INVALID", ob.submitted_on or ob.due_on, True
@@ -78,14 +78,15 @@ class PlanNotFiled(Evaluator):
         threshold = ctx.threshold(ctx.param("plan.filing_wd"), "WD")
         qs = ctx.scope(EmergencyPlanFiling.objects.filter(enterprise__plan_filing_obliged=True, published_on__lte=ctx.as_of))
         qs = qs.annotate(expected_level=expected_level_expression()).filter(
-            Q(filed_on__isnull=True, published_on__lte=threshold) | Q(filed_on__isnull=False) & ~Q(authority_level=F("expected_level"))
+            not_done_by("filed_on", ctx.as_of) & Q(published_on__lte=threshold)
+            | done_by("filed_on", ctx.as_of) & ~Q(authority_level=F("expected_level"))
         )
         return iter_pairs(qs.values_list("enterprise_id", "id").iterator(chunk_size=2000), "plan")
 
     def bare_scan(self, ctx: Context, params: Mapping[str, Any]) -> int:
         return ctx.scope(EmergencyPlanFiling.objects.filter(enterprise__plan_filing_obliged=True, published_on__lte=ctx.as_of)).count()
 
-    def evaluate(self, record: EnterpriseRecord, ctx: Context, params: Mapping[str, Any]) -> list[Hit]:
+    def check(self, record: EnterpriseRecord, ctx: Context, params: Mapping[str, Any]) -> list[Hit]:
         if not record.plan_filing_obliged:
             return []
         period = int(ctx.param("plan.filing_wd"))
@@ -124,17 +125,17 @@ class HazardSourceNotFiled(Evaluator):
     def candidates(self, ctx: Context, params: Mapping[str, Any]):
         threshold = ctx.threshold(ctx.param("mhs.filing_days"), "CD")
         qs = ctx.scope(MajorHazardSource.objects.filter(
-            Q(filed_on__isnull=True, assessment_report_on__lte=threshold)
-            | Q(no_longer_major_since__lte=ctx.as_of, cancellation_applied_on__isnull=True)
-            | Q(filed_on__isnull=False, reassessed_on__gt=F("filed_on"), reassessed_on__lte=threshold)
-            & (Q(refiled_on__isnull=True) | Q(refiled_on__lt=F("reassessed_on")))
+            not_done_by("filed_on", ctx.as_of) & Q(assessment_report_on__lte=threshold)
+            | Q(no_longer_major_since__lte=ctx.as_of) & not_done_by("cancellation_applied_on", ctx.as_of)
+            | done_by("filed_on", ctx.as_of) & Q(reassessed_on__gt=F("filed_on"), reassessed_on__lte=threshold)
+            & (not_done_by("refiled_on", ctx.as_of) | Q(refiled_on__lt=F("reassessed_on")))
         ))
         return iter_pairs(qs.values_list("enterprise_id", "id").iterator(chunk_size=2000), "mhs")
 
     def bare_scan(self, ctx: Context, params: Mapping[str, Any]) -> int:
         return ctx.scope(MajorHazardSource.objects.all()).count()
 
-    def evaluate(self, record: EnterpriseRecord, ctx: Context, params: Mapping[str, Any]) -> list[Hit]:
+    def check(self, record: EnterpriseRecord, ctx: Context, params: Mapping[str, Any]) -> list[Hit]:
         days = int(ctx.param("mhs.filing_days"))
         hits = []
         for m in record.hazard_sources:
@@ -207,7 +208,7 @@ class PrecursorReportDefective(Evaluator):
                             output_field=DecimalField(max_digits=18, decimal_places=3)), 3)
         defective = ctx.scope(PrecursorAnnualReport.objects.filter(year__in=(year - 1, year)).exclude(enterprise__precursor_role=PrecursorRole.NONE))
         defective = defective.annotate(imbalance=balance).filter(
-            Q(submitted_on__isnull=True) | Q(year=year, submitted_on__gt=report_due(year, md))
+            not_done_by("submitted_on", ctx.as_of) | Q(year=year, submitted_on__gt=report_due(year, md))
             | Q(year=year - 1, submitted_on__gt=report_due(year - 1, md)) | Q(imbalance__gt=tolerance)
         ).order_by().values_list("enterprise_id", "year")
         seen: set[tuple[int, int]] = set()
@@ -221,7 +222,7 @@ class PrecursorReportDefective(Evaluator):
         involved = ctx.scope(Enterprise.objects.exclude(precursor_role=PrecursorRole.NONE), enterprise_path="").count()
         return involved + ctx.scope(PrecursorAnnualReport.objects.filter(year__in=(year - 1, year))).count()
 
-    def evaluate(self, record: EnterpriseRecord, ctx: Context, params: Mapping[str, Any]) -> list[Hit]:
+    def check(self, record: EnterpriseRecord, ctx: Context, params: Mapping[str, Any]) -> list[Hit]:
         if record.precursor_role == PrecursorRole.NONE:
             return []
         md = ctx.param("precursor.report_due")

@@ -16,9 +16,15 @@ from zhifa.subjects.models import ActivitySignal, Licence, LicenceApplication, R
 from ..records import EnterpriseRecord, LicenceRec
 from ..rules import iso, minus_months
 from ..sqlfuncs import MinusMonths
-from .base import Context, Evaluator, Hit, iter_pairs, register
+from .base import Context, Evaluator, Hit, done_by, iter_pairs, register
 
 EXTENSION_KINDS = (ApplicationKind.EXTENSION.value, ApplicationKind.RENEWAL.value)
+DECIDED = (ApplicationStatus.APPROVED.value, ApplicationStatus.REJECTED.value)
+
+
+def pending_on(day: date) -> Q:
+    """SQL for "the application was undecided on `day`" (see EnterpriseRecord.as_stood_on)."""
+    return Q(status=ApplicationStatus.PENDING) | Q(status__in=DECIDED, decided_on__gt=day)
 
 # Which licence column records each registration field (SUB-04 recorded particulars).
 RECORDED_COLUMN = {
@@ -29,35 +35,47 @@ RECORDED_COLUMN = {
 }
 
 
-def ext_ok(licence: LicenceRec, advance_months: int) -> bool:
-    """RULES §3.2 `ext_ok(l, d)`: an extension/renewal was approved, or the holder applied in time
-    (at least `advance_months` before expiry, SUB-05…SUB-08) and the authority did not decide
-    before expiry — deemed granted under the Administrative Licensing Law art. 50."""
+def deemed_extended(licence: LicenceRec, advance_months: int) -> bool:
+    """RULES §3.2 `ext_ok`, second half: the holder applied for extension in time (at least
+    `advance_months` before expiry, SUB-05…SUB-08) and the authority had not decided before
+    expiry — the licence is deemed extended (Administrative Licensing Law art. 50). An approved
+    extension is not this: it extends the licence to its new date (`covered`)."""
     cutoff = minus_months(licence.valid_to, advance_months)
-    for a in licence.applications:
-        if a.kind not in EXTENSION_KINDS:
+    return any(
+        a.kind in EXTENSION_KINDS and a.submitted_on <= cutoff
+        and (a.status == ApplicationStatus.PENDING
+             or a.status == ApplicationStatus.REJECTED and a.decided_on is not None and a.decided_on > licence.valid_to)
+        for a in licence.applications
+    )
+
+
+def covered(record: EnterpriseRecord, licence_type: str, day: date) -> bool:
+    """On `day` the holder had a licence of this type: one valid that day, or extended (approved
+    extension/renewal, RULES §3.2 `ext_ok` first half) to a date not before it."""
+    for other in record.licences:
+        if other.licence_type != licence_type or other.status != LicenceStatus.VALID or other.valid_from > day:
             continue
-        if a.status == ApplicationStatus.APPROVED and (a.new_valid_to is None or a.new_valid_to > licence.valid_to):
+        if other.valid_to is None or day <= other.valid_to:
             return True
-        if a.status in (ApplicationStatus.PENDING, ApplicationStatus.REJECTED) and a.submitted_on <= cutoff:
-            if a.status == ApplicationStatus.PENDING or (a.decided_on is not None and a.decided_on > licence.valid_to):
-                return True
+        if any(a.kind in EXTENSION_KINDS and a.status == ApplicationStatus.APPROVED and (a.new_valid_to is None or day <= a.new_valid_to)
+               for a in other.applications):
+            return True
     return False
 
 
-def _renewed(record: EnterpriseRecord, licence: LicenceRec, as_of: date) -> bool:
-    """A newer licence of the same type is in force today (the old one was renewed)."""
-    return any(
-        other.licence_type == licence.licence_type and other.status == LicenceStatus.VALID and other.valid_from > licence.valid_from
-        and other.valid_from <= as_of and (other.valid_to is None or other.valid_to >= as_of)
-        for other in record.licences
-    )
+def blamed(record: EnterpriseRecord, licence: LicenceRec, day: date) -> bool:
+    """Activity on `day` is held against `licence` only if no newer licence of the type had been
+    issued by then (after a renewal, the renewal is the one that ran out)."""
+    return not any(other.licence_type == licence.licence_type and other.status == LicenceStatus.VALID
+                   and licence.valid_from < other.valid_from <= day for other in record.licences)
 
 
 @register
 class LicenceExpiredInUse(Evaluator):
     """CLU-S03/S06/S07/S10: `l.type == T and l.valid_to < today() and not ext_ok(l) and act(s, K,
-    after=l.valid_to)` (S10 also `usage_ratio >= 1`). Parameters: licence_type, activity,
+    after=l.valid_to)` (S10 also `usage_ratio >= 1`). The activity that proves it is activity on a
+    day no licence of the type covered (not the renewal, not an approved extension) and that
+    belongs to `l` (no newer licence issued by then). Parameters: licence_type, activity,
     advance_key (rule-set key of the advance-application months), min_use_ratio (optional)."""
 
     name = "licence_expired_in_use"
@@ -73,17 +91,26 @@ class LicenceExpiredInUse(Evaluator):
         return qs.filter(Exists(activity))
 
     def candidates(self, ctx: Context, params: Mapping[str, Any]):
-        advance = int(ctx.param(params["advance_key"]))
-        applications = LicenceApplication.objects.filter(licence=OuterRef("pk"), kind__in=EXTENSION_KINDS).filter(
-            Q(status=ApplicationStatus.APPROVED) & (Q(new_valid_to__isnull=True) | Q(new_valid_to__gt=OuterRef("valid_to")))
-            | Q(status__in=(ApplicationStatus.PENDING, ApplicationStatus.REJECTED), submitted_on__lte=MinusMonths(OuterRef("valid_to"), Value(advance)))
-            & (Q(status=ApplicationStatus.PENDING) | Q(decided_on__gt=OuterRef("valid_to")))
-        )
-        renewed = Licence.objects.filter(
-            enterprise=OuterRef("enterprise"), licence_type=params["licence_type"], status=LicenceStatus.VALID,
-            valid_from__gt=OuterRef("valid_from"), valid_from__lte=ctx.as_of,
-        ).filter(Q(valid_to__isnull=True) | Q(valid_to__gte=ctx.as_of))
-        qs = self._base(ctx, params).filter(status=LicenceStatus.VALID).exclude(Exists(applications)).exclude(Exists(renewed))
+        advance, licence_type = int(ctx.param(params["advance_key"])), params["licence_type"]
+        deemed = LicenceApplication.objects.filter(
+            licence=OuterRef("pk"), kind__in=EXTENSION_KINDS,
+            submitted_on__lte=MinusMonths(OuterRef("valid_to"), Value(advance)),
+        ).filter(pending_on(ctx.as_of) | Q(status=ApplicationStatus.REJECTED, decided_on__gt=OuterRef("valid_to")))
+        # Inside `uncovered`, OuterRef points at the activity row; OuterRef(OuterRef) at the licence.
+        holder = {"enterprise": OuterRef("enterprise"), "licence_type": licence_type, "status": LicenceStatus.VALID}
+        covering_licence = Licence.objects.filter(**holder, valid_from__lte=OuterRef("occurred_on")).filter(
+            Q(valid_to__isnull=True) | Q(valid_to__gte=OuterRef("occurred_on")))
+        covering_extension = LicenceApplication.objects.filter(
+            **{f"licence__{k}": v for k, v in holder.items()}, licence__valid_from__lte=OuterRef("occurred_on"),
+            kind__in=EXTENSION_KINDS, status=ApplicationStatus.APPROVED, submitted_on__lte=ctx.as_of,
+        ).filter(Q(decided_on__isnull=True) | done_by("decided_on", ctx.as_of)).filter(
+            Q(new_valid_to__isnull=True) | Q(new_valid_to__gte=OuterRef("occurred_on")))
+        newer = Licence.objects.filter(**holder, valid_from__gt=OuterRef(OuterRef("valid_from")), valid_from__lte=OuterRef("occurred_on"))
+        uncovered = ActivitySignal.objects.filter(
+            enterprise=OuterRef("enterprise"), kind=params["activity"], occurred_on__gt=OuterRef("valid_to"), occurred_on__lte=ctx.as_of
+        ).exclude(Exists(covering_licence)).exclude(Exists(covering_extension)).exclude(Exists(newer))
+        qs = ctx.scope(Licence.objects.filter(licence_type=licence_type, status=LicenceStatus.VALID, valid_from__lte=ctx.as_of, valid_to__lt=ctx.as_of))
+        qs = qs.exclude(Exists(deemed)).filter(Exists(uncovered))
         if params.get("min_use_ratio") is not None:
             qs = qs.filter(enterprise__hc_use_ratio__gte=Decimal(str(params["min_use_ratio"])))
         return iter_pairs(qs.values_list("enterprise_id", "id").iterator(chunk_size=2000), "licence")
@@ -91,7 +118,7 @@ class LicenceExpiredInUse(Evaluator):
     def bare_scan(self, ctx: Context, params: Mapping[str, Any]) -> int:
         return self._base(ctx, params).count()
 
-    def evaluate(self, record: EnterpriseRecord, ctx: Context, params: Mapping[str, Any]) -> list[Hit]:
+    def check(self, record: EnterpriseRecord, ctx: Context, params: Mapping[str, Any]) -> list[Hit]:
         advance = int(ctx.param(params["advance_key"]))
         ratio = params.get("min_use_ratio")
         if ratio is not None and (record.hc_use_ratio is None or record.hc_use_ratio < Decimal(str(ratio))):
@@ -100,9 +127,10 @@ class LicenceExpiredInUse(Evaluator):
         for lic in record.licences:
             if lic.licence_type != params["licence_type"] or lic.status != LicenceStatus.VALID:
                 continue
-            if lic.valid_to is None or lic.valid_to >= ctx.as_of or ext_ok(lic, advance) or _renewed(record, lic, ctx.as_of):
+            if lic.valid_to is None or lic.valid_to >= ctx.as_of or deemed_extended(lic, advance):
                 continue
-            acts = record.activity_after(params["activity"], lic.valid_to, ctx.as_of)
+            acts = [d for d in record.activity_after(params["activity"], lic.valid_to, ctx.as_of)
+                    if not covered(record, lic.licence_type, d) and blamed(record, lic, d)]
             if not acts:
                 continue
             facts = {
@@ -116,8 +144,10 @@ class LicenceExpiredInUse(Evaluator):
             }
             if ratio is not None:
                 facts["use_ratio"] = str(record.hc_use_ratio)
-            title = f"{record.name}：证书 {lic.number} 已于 {lic.valid_to:%Y-%m-%d} 到期，到期后仍有 {len(acts)} 条经营活动记录"
-            hits.append(Hit(f"licence:{lic.id}", record.id, title, facts, acts[0], ongoing=True))
+            title = f"{record.name}：证书 {lic.number} 已于 {lic.valid_to:%Y-%m-%d} 到期，到期后无证期间仍有 {len(acts)} 条经营活动记录"
+            # Ongoing until the holder is licensed again (then a completed act, CLU-03 counts from its end).
+            ongoing = not covered(record, lic.licence_type, ctx.as_of)
+            hits.append(Hit(f"licence:{lic.id}", record.id, title, facts, acts[0] if ongoing else acts[-1], ongoing=ongoing))
         return hits
 
 
@@ -168,8 +198,8 @@ class LicenceChangeNotMade(Evaluator):
         )
         pending = LicenceApplication.objects.filter(
             licence=OuterRef(OuterRef("pk")), kind=ApplicationKind.CHANGE, change_field=OuterRef("field"),
-            status=ApplicationStatus.PENDING, submitted_on__gte=OuterRef("changed_on"),
-        )
+            submitted_on__gte=OuterRef("changed_on"), submitted_on__lte=ctx.as_of,
+        ).filter(pending_on(ctx.as_of))
         activity = ActivitySignal.objects.filter(
             enterprise=OuterRef(OuterRef("enterprise")), kind=params["activity"], occurred_on__gt=OuterRef("changed_on"), occurred_on__lte=ctx.as_of
         )
@@ -185,7 +215,7 @@ class LicenceChangeNotMade(Evaluator):
         qs = ctx.scope(Licence.objects.filter(licence_type=params["licence_type"]))
         return qs.filter(Exists(self._changes(ctx, params, threshold))).count()
 
-    def evaluate(self, record: EnterpriseRecord, ctx: Context, params: Mapping[str, Any]) -> list[Hit]:
+    def check(self, record: EnterpriseRecord, ctx: Context, params: Mapping[str, Any]) -> list[Hit]:
         period = int(ctx.param(params["change_wd_key"]))
         fields = tuple(params["fields"])
         latest = _latest_changes(record, fields, ctx.as_of)

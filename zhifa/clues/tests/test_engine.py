@@ -11,6 +11,7 @@ import pytest
 from django.core.management import call_command
 from django.db import transaction
 from django.test import override_settings
+from django.utils import timezone
 
 from zhifa.clues.choices import Channel, CloseReason, ClueStatus, EventKind, QualityCode, RunStatus
 from zhifa.clues.engine import detection_run
@@ -339,3 +340,41 @@ def test_rec_16__clue_timeline_refuses_update_and_delete(org_tree, rulesets, evi
         with pytest.raises(DatabaseError, match="append-only"), transaction.atomic(), connection.cursor() as cursor:
             cursor.execute(sql)
     assert ClueEvent.objects.get(pk=event.pk).note == event.note
+
+
+def test_clu_x01__new_clue_is_triaged_minor_first_or_general(org_tree, rulesets, evidence_dir):
+    # Given a first CLU-S07 violation (default severity SERIOUS) and a CLU-S02 one (LOW)
+    from zhifa.clues.choices import Category
+    from zhifa.subjects.models import EmergencyPlanFiling
+
+    enterprise, licence = _expired_operation_licence(org_tree["putuo"])
+    plan_unit = EnterpriseFactory(organisation=org_tree["putuo"], plan_filing_obliged=True)
+    EmergencyPlanFiling.objects.create(enterprise=plan_unit, plan_title="预案", published_on=date(2026, 1, 5))
+    # When detection runs
+    detection_run(as_of=AS_OF)
+    # Then the licence clue is a first violation (CLU-L02) and the plan clue is minor (APL art. 33)
+    assert Clue.objects.get(enterprise=enterprise, is_open=True).category == Category.FIRST
+    assert Clue.objects.get(enterprise=plan_unit, is_open=True).category == Category.MINOR
+    # And after the first clue closed, a relapse of the same rule is no longer a first violation
+    LicenceApplication.objects.create(licence=licence, kind=ApplicationKind.EXTENSION, submitted_on=date(2025, 12, 1),
+                                      status=ApplicationStatus.APPROVED, decided_on=date(2026, 6, 1), new_valid_to=date(2026, 6, 5))
+    detection_run(as_of=AS_OF)
+    # (the closed clue was found on an earlier day: same-day clues count as one occasion)
+    Clue.objects.filter(enterprise=enterprise).update(detected_at=timezone.now() - timedelta(days=3))
+    ActivitySignalFactory(enterprise=enterprise, kind=ActivityKind.SALE, occurred_on=date(2026, 6, 10))
+    detection_run(as_of=AS_OF)
+    assert Clue.objects.get(enterprise=enterprise, is_open=True).category == Category.GENERAL
+
+
+def test_dec_03__dual_penalty_hint_recorded_on_detection(org_tree, rulesets, evidence_dir):
+    # Given a missing hidden-danger report (the principal person's duty, WSL art. 21) and a missing statistics report
+    danger = EnterpriseFactory(organisation=org_tree["putuo"])
+    ReportObligation.objects.create(enterprise=danger, kind=ReportKind.HIDDEN_DANGER, period="2026-Q1", due_on=date(2026, 4, 15))
+    stats = EnterpriseFactory(organisation=org_tree["putuo"])
+    ReportObligation.objects.create(enterprise=stats, kind=ReportKind.SAFETY_STATS, period="2026-Q1", due_on=date(2026, 4, 15))
+    # When detection runs
+    detection_run(as_of=AS_OF, only_rule="CLU-S01")
+    # Then only the hidden-danger clue carries the 一案双罚 hint, with its timeline event
+    hinted = Clue.objects.get(enterprise=danger)
+    assert hinted.dual_penalty_hint and hinted.events.filter(kind=EventKind.DUAL_PENALTY_HINT).exists()
+    assert not Clue.objects.get(enterprise=stats).dual_penalty_hint

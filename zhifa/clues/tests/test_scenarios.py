@@ -219,8 +219,6 @@ def test_clu_s03__approved_extension__quiet_withdrawn__fires(ctx_for, db):
     assert_fires(ctx, "CLU-S03", e2, f"licence:{l2.pk}")
 
 
-@pytest.mark.xfail(strict=True, reason="ext_ok treats any approved extension as covering every later day: an extension approved up "
-                                      "to new_valid_to that has itself run out still silences CLU-S03 (SQL and pure alike)")
 def test_clu_s03__approved_extension_that_has_itself_run_out__fires(ctx_for, db):
     # given an extension approved until 2026-03-31, the licence row still showing 2025-12-31,
     e = EnterpriseFactory()
@@ -240,8 +238,6 @@ def test_clu_s03__renewed_licence_in_force__quiet(ctx_for, s03_expired):
     assert_quiet(ctx_for(AFTER), "CLU-S03", e)
 
 
-@pytest.mark.xfail(strict=True, reason="_renewed() only accepts a successor licence in force on as_of: once the renewal itself has "
-                                      "expired, the old licence fires again, proven by activity the renewal covered (SQL and pure alike)")
 def test_clu_s03__renewed_licence_that_later_expired_blames_only_the_renewal(ctx_for, db):
     # given a licence to 2025-05-31 renewed without a gap from 2025-06-01 to 2026-05-31,
     e = EnterpriseFactory()
@@ -254,8 +250,6 @@ def test_clu_s03__renewed_licence_that_later_expired_blames_only_the_renewal(ctx
     assert hit.violation_on == D(2026, 6, 1)
 
 
-@pytest.mark.xfail(strict=True, reason="_renewed() ignores gaps: a successor licence that only starts after the expiry silences the "
-                                      "clue although production happened between expiry and the new licence (SQL and pure alike)")
 def test_clu_s03__production_in_the_gap_before_a_late_new_licence__fires(ctx_for, s03_expired):
     # given the licence expired on 2026-05-31, production on 2026-06-01, and a new licence only from 2026-06-15
     e, lic = s03_expired
@@ -449,8 +443,6 @@ def test_clu_s04__pending_change_application_after_the_change__quiet_before__fir
     assert_fires(ctx, "CLU-S04", e3, f"licence:{l3.pk}")
 
 
-@pytest.mark.xfail(strict=True, reason="CLU-S04/S08/S11 count a pending change application dated after as_of: a change overdue on "
-                                      "the detection day is hidden by an application made only later (SQL and pure alike)")
 def test_clu_s04__change_application_dated_after_the_detection_day_does_not_hide_an_overdue_change(ctx_for, db):
     # given an overdue principal change (deadline 2026-10-12) and a change application only on 2026-11-16
     e, lic, _ = _changed_producer()
@@ -603,9 +595,6 @@ def test_clu_s01__bad_input_submission_dated_after_the_detection_day__quiet(ctx_
     assert_quiet(ctx_for(D(2026, 6, 15)), "CLU-S01", e)
 
 
-@pytest.mark.xfail(strict=True, reason="CLU-S01 ignores a submission dated after as_of but then also stops treating the report as "
-                                      "missing: an overdue report whose (future-dated) submission comes after the detection day gives no "
-                                      "clue at all (SQL and pure alike)")
 def test_clu_s01__overdue_report_submitted_only_after_the_detection_day__fires(ctx_for, db):
     # given a report due 2026-06-30 whose submission is recorded as 2026-07-20, and detection on 2026-07-10
     e = EnterpriseFactory()
@@ -667,8 +656,6 @@ def test_clu_s02__not_obliged_or_published_in_the_future__quiet(ctx_for, db):
     assert_quiet(ctx, "CLU-S02", e2)
 
 
-@pytest.mark.xfail(strict=True, reason="CLU-S02 treats a filing dated after as_of as made: a plan overdue on the detection day but "
-                                      "filed only later gives no clue in a run as of that day (SQL and pure alike)")
 def test_clu_s02__filing_dated_after_the_detection_day_does_not_hide_an_overdue_plan(ctx_for, db):
     # given a plan published 2026-03-02 (due 20 working days later) and filed only on 2026-07-01
     e = EnterpriseFactory(plan_filing_obliged=True, affiliation="PRIVATE", industry="HAZCHEM", scale="SMALL")
@@ -740,8 +727,6 @@ def test_clu_s12__reassessed_and_not_refiled__fires_refiled__quiet(ctx_for, db):
     assert_quiet(ctx, "CLU-S12", e2)
 
 
-@pytest.mark.xfail(strict=True, reason="CLU-S12 treats a filing dated after as_of as made: a source overdue on the detection day but "
-                                      "filed only later gives no clue in a run as of that day (SQL and pure alike)")
 def test_clu_s12__filing_dated_after_the_detection_day_does_not_hide_an_overdue_source(ctx_for, db):
     # given an assessment report on 2026-03-02 (15 days) and the filing only on 2026-07-01
     e = EnterpriseFactory()
