@@ -43,3 +43,15 @@ def make_user(db):
         return UserFactory(role=role, organisation=organisation, **kwargs)
 
     return _make
+
+
+@pytest.fixture
+def loaded_rulesets(db):
+    """The shipped rule-set packs loaded through their service (each test loads its own)."""
+    from zhifa.rulesets.selectors import clear_rulebook_cache
+    from zhifa.rulesets.services import ruleset_load_packs
+
+    clear_rulebook_cache()
+    report = ruleset_load_packs()
+    yield report
+    clear_rulebook_cache()

@@ -36,19 +36,6 @@ def _load_packs():
 
 
 @pytest.fixture
-def loaded_rulesets(db):
-    """The shipped rule-set packs loaded through their service (as zhifa/rulesets/tests/conftest.py,
-    whose fixtures are not visible from this folder)."""
-    from zhifa.rulesets.selectors import clear_rulebook_cache
-    from zhifa.rulesets.services import ruleset_load_packs
-
-    clear_rulebook_cache()
-    report = ruleset_load_packs()
-    yield report
-    clear_rulebook_cache()
-
-
-@pytest.fixture
 def loaded_scenarios(loaded_rulesets):
     """The shipped rule-set packs and the scenario pack (CLU-04) loaded into the test database."""
     from zhifa.clues.packs import scenario_pack_sync
@@ -103,3 +90,17 @@ def ctx_for(scenario_module_db, db) -> Callable[..., object]:
         return Context(as_of, get_calendar(), params, organisation_ids, {"incompatible_pairs": pairs})
 
     return _make
+
+
+@pytest.fixture(autouse=True)
+def _evidence_dir(tmp_path, settings):
+    """Every clue test writes evidence (detection snapshots, answers) to its own store."""
+    settings.ZHIFA_EVIDENCE_DIR = tmp_path / "evidence-store"
+
+
+@pytest.fixture
+def w(org_tree, loaded_rulesets):
+    """The triage world (factories.triage_world) with the rule sets loaded."""
+    from .factories import triage_world
+
+    return triage_world(org_tree)

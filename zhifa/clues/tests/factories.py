@@ -106,16 +106,6 @@ class DetectionRunFactory(factory.django.DjangoModelFactory):
 # --- shared set-ups (plain functions; each test module wraps them in fixtures) -------------------
 
 
-def load_rule_packs() -> None:
-    """Load the shipped rule packs into the test database (rs() reads them from there)."""
-    from zhifa.rulesets.selectors import clear_rulebook_cache
-    from zhifa.rulesets.services import ruleset_load_packs
-
-    clear_rulebook_cache()
-    ruleset_load_packs()
-    clear_rulebook_cache()
-
-
 def triage_world(org_tree) -> dict:
     """Users and enterprises around one Putuo clue: an officer and a supervisor of 普陀区, an
     officer of 静安区, an auditor, a device admin, the enterprise (长寿路街道) with its authorised

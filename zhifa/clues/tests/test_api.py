@@ -12,18 +12,7 @@ from zhifa.clues.choices import CloseReason, ClueStatus, ReminderStatus
 from zhifa.clues.models import Clue, DataQualityFinding, Trigger
 from zhifa.common.ids import make_uscc
 
-from .factories import ClueFactory, load_rule_packs, pdf_upload, triage_world
-
-
-@pytest.fixture(autouse=True)
-def _evidence_dir(tmp_path, settings):
-    settings.ZHIFA_EVIDENCE_DIR = tmp_path / "evidence-store"
-
-
-@pytest.fixture
-def w(org_tree):
-    load_rule_packs()
-    return triage_world(org_tree)
+from .factories import ClueFactory, pdf_upload
 
 
 def api(user) -> APIClient:

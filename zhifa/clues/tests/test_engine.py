@@ -30,28 +30,6 @@ AS_OF = date(2026, 6, 15)
 FAST_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 
 
-@pytest.fixture
-def evidence_dir(settings, tmp_path):
-    settings.ZHIFA_EVIDENCE_DIR = tmp_path / "evidence"
-    return settings.ZHIFA_EVIDENCE_DIR
-
-
-@pytest.fixture
-def rulesets(loaded_rulesets_for_clues):
-    return loaded_rulesets_for_clues
-
-
-@pytest.fixture
-def loaded_rulesets_for_clues(db):
-    from zhifa.rulesets.selectors import clear_rulebook_cache
-    from zhifa.rulesets.services import ruleset_load_packs
-
-    clear_rulebook_cache()
-    ruleset_load_packs()
-    yield
-    clear_rulebook_cache()
-
-
 def _expired_operation_licence(putuo, *, valid_to=date(2026, 3, 31), activity_on=date(2026, 5, 20)):
     """A hazardous-chemical operation licence expired without extension, sales after expiry (CLU-S07)."""
     enterprise = EnterpriseFactory(organisation=putuo)
@@ -77,7 +55,7 @@ def demo_detection(django_db_setup, django_db_blocker, tmp_path_factory):
             result = demo_city_generate(DemoOptions(enterprises=300, seed=5, as_of=AS_OF, progress=False))
             run = detection_run(as_of=AS_OF)
             second = detection_run(as_of=AS_OF)
-            yield result.manifest, run, second
+            yield result.manifest, run, second, root
             transaction.set_rollback(True)
             clear_rulebook_cache()
 
@@ -85,7 +63,7 @@ def demo_detection(django_db_setup, django_db_blocker, tmp_path_factory):
 @pytest.mark.parametrize("code", [f"CLU-S{n:02d}" for n in range(1, 14)])
 def test_clu_s__demo_city_detection_finds_exactly_the_planted_violations(demo_detection, code):
     # Given the demo city with its manifest of planted violations and near-misses
-    manifest, run, _ = demo_detection
+    manifest, run, _, _ = demo_detection
     spec = manifest["scenarios"][code]
     # When detection has run over it
     found = set(Clue.objects.filter(rule_id=code, is_open=True).values_list("enterprise__uscc", flat=True))
@@ -99,10 +77,11 @@ def test_clu_s__demo_city_detection_finds_exactly_the_planted_violations(demo_de
 
 def test_clu_02__every_demo_clue_carries_channel_rule_snapshot_hash_and_evidence(demo_detection):
     # Given the clues of the demo run
-    _, run, _ = demo_detection
+    _, run, _, root = demo_detection
     clues = list(Clue.objects.filter(detection_run=run).select_related("snapshot_evidence__file"))
     assert clues
-    storage = get_storage()
+    with override_settings(ZHIFA_EVIDENCE_DIR=root):
+        storage = get_storage()
     for clue in clues[:40]:
         # Then each records channel, rule and version, subject, organisation and detection time
         assert clue.channel == Channel.DATA_COMPARISON and clue.rule_id and clue.rule_version >= 1
@@ -119,7 +98,7 @@ def test_clu_02__every_demo_clue_carries_channel_rule_snapshot_hash_and_evidence
 
 def test_detection__second_run_is_idempotent(demo_detection):
     # Given two runs over unchanged data
-    _, run, second = demo_detection
+    _, run, second, _ = demo_detection
     # Then the second creates, refreshes and closes nothing, and still sees every hit
     for code, tally in second.counts.items():
         if code == "quality":
@@ -130,7 +109,7 @@ def test_detection__second_run_is_idempotent(demo_detection):
 
 
 def test_detection__run_is_recorded_with_versions_counts_duration_and_ledger(demo_detection):
-    _, run, _ = demo_detection
+    _, run, _, _ = demo_detection
     assert run.rule_versions == {f"CLU-S{n:02d}": 1 for n in range(1, 14)}
     assert run.duration_ms is not None and run.finished_at is not None
     assert LedgerEntry.objects.filter(action="clue.detection_run", object_id=str(run.pk)).exists()
@@ -140,7 +119,7 @@ def test_detection__run_is_recorded_with_versions_counts_duration_and_ledger(dem
 # --- refresh and closure -----------------------------------------------------------------------
 
 
-def test_detection__ongoing_violation_keeps_one_clue_and_its_facts_are_refreshed(org_tree, rulesets, evidence_dir):
+def test_detection__ongoing_violation_keeps_one_clue_and_its_facts_are_refreshed(org_tree, loaded_rulesets):
     # Given an expired operation licence with sales after expiry, detected once
     enterprise, licence = _expired_operation_licence(org_tree["putuo"])
     detection_run(as_of=AS_OF)
@@ -157,7 +136,7 @@ def test_detection__ongoing_violation_keeps_one_clue_and_its_facts_are_refreshed
     assert run.counts["CLU-S07"]["refreshed"] == 1
 
 
-def test_detection__clue_closed_with_reason_when_extension_is_approved(org_tree, rulesets, evidence_dir):
+def test_detection__clue_closed_with_reason_when_extension_is_approved(org_tree, loaded_rulesets):
     # Given a detected CLU-S07 clue
     enterprise, licence = _expired_operation_licence(org_tree["putuo"])
     detection_run(as_of=AS_OF)
@@ -177,7 +156,7 @@ def test_detection__clue_closed_with_reason_when_extension_is_approved(org_tree,
     assert Clue.objects.filter(enterprise=enterprise, rule_id="CLU-S07").count() == 2
 
 
-def test_clu_03__violation_past_the_limitation_period_is_not_a_clue(org_tree, rulesets, evidence_dir):
+def test_clu_03__violation_past_the_limitation_period_is_not_a_clue(org_tree, loaded_rulesets):
     # Given a report submitted late, but more than 24 months ago (a completed act, CLU-03)
     enterprise = EnterpriseFactory(organisation=org_tree["putuo"])
     ReportObligation.objects.create(enterprise=enterprise, kind=ReportKind.SAFETY_STATS, period="2023-Q4", due_on=date(2024, 1, 31),
@@ -195,7 +174,7 @@ def test_clu_03__violation_past_the_limitation_period_is_not_a_clue(org_tree, ru
 # --- bad input: data-quality findings, never false clues --------------------------------------
 
 
-def test_detection__licence_without_expiry_is_a_quality_finding_not_a_clue(org_tree, rulesets, evidence_dir):
+def test_detection__licence_without_expiry_is_a_quality_finding_not_a_clue(org_tree, loaded_rulesets):
     enterprise = EnterpriseFactory(organisation=org_tree["putuo"])
     licence = LicenceFactory(enterprise=enterprise, licence_type=LicenceType.HC_OPERATION, valid_to=None)
     ActivitySignalFactory(enterprise=enterprise, kind=ActivityKind.SALE, occurred_on=date(2026, 6, 1))
@@ -212,7 +191,7 @@ def test_detection__licence_without_expiry_is_a_quality_finding_not_a_clue(org_t
     assert not DataQualityFinding.objects.filter(code=QualityCode.LICENCE_NO_EXPIRY, is_open=True).exists()
 
 
-def test_detection__activity_dated_in_the_future_is_not_proof_and_is_reported(org_tree, rulesets, evidence_dir):
+def test_detection__activity_dated_in_the_future_is_not_proof_and_is_reported(org_tree, loaded_rulesets):
     # Given an expired licence whose only "activity after expiry" is dated after the detection day
     enterprise, _ = _expired_operation_licence(org_tree["putuo"], activity_on=AS_OF + timedelta(days=30))
     # When detection runs
@@ -225,20 +204,20 @@ def test_detection__activity_dated_in_the_future_is_not_proof_and_is_reported(or
 # --- runs, rules and packs -----------------------------------------------------------------------
 
 
-def test_detection__a_second_concurrent_run_is_refused(org_tree, rulesets, evidence_dir):
+def test_detection__a_second_concurrent_run_is_refused(org_tree, loaded_rulesets):
     DetectionRun.objects.create(as_of=AS_OF, status=RunStatus.RUNNING)
     with pytest.raises(ZhifaError) as exc:
         detection_run(as_of=AS_OF)
     assert exc.value.status == 409
 
 
-def test_detection__unknown_rule_is_a_clear_error(org_tree, rulesets, evidence_dir):
+def test_detection__unknown_rule_is_a_clear_error(org_tree, loaded_rulesets):
     with pytest.raises(ZhifaError) as exc:
         detection_run(as_of=AS_OF, only_rule="CLU-S99")
     assert "CLU-S99" in exc.value.message
 
 
-def test_jur_01__scenario_runs_only_in_its_jurisdictions(org_tree, rulesets, evidence_dir):
+def test_jur_01__scenario_runs_only_in_its_jurisdictions(org_tree, loaded_rulesets):
     # Given a CLU-S07 violation in a district outside the scenario's jurisdiction (Zhejiang)
     scenario_pack_sync()
     org_tree["jingan"].jurisdiction = "CN-ZJ"
@@ -287,7 +266,7 @@ def test_clu_04__shipped_pack_loads_idempotently(db):
     assert PACK_PATH.exists()
 
 
-def test_detect_command__prints_progress_and_json(org_tree, rulesets, evidence_dir, capsys):
+def test_detect_command__prints_progress_and_json(org_tree, loaded_rulesets, capsys):
     _expired_operation_licence(org_tree["putuo"])
     call_command("detect", "--as-of", AS_OF.isoformat(), "--rule", "CLU-S07")
     out = capsys.readouterr().out
@@ -304,7 +283,7 @@ def test_detect_command__bad_date_is_a_clear_error(db):
         call_command("detect", "--as-of", "2026-13-45")
 
 
-def test_detection__daily_task_runs_detection_as_scheduled_origin(org_tree, rulesets, evidence_dir):
+def test_detection__daily_task_runs_detection_as_scheduled_origin(org_tree, loaded_rulesets):
     # Given a violation and the scheduled task (Huey periodic task, ADR 0004)
     from zhifa.clues.choices import RunOrigin
     from zhifa.clues.tasks import daily_detection
@@ -319,7 +298,7 @@ def test_detection__daily_task_runs_detection_as_scheduled_origin(org_tree, rule
     assert daily_detection.call_local() is None
 
 
-def test_rec_16__clue_timeline_refuses_update_and_delete(org_tree, rulesets, evidence_dir):
+def test_rec_16__clue_timeline_refuses_update_and_delete(org_tree, loaded_rulesets):
     # Given a clue with its DETECTED event
     from django.db import DatabaseError, connection
 
@@ -342,7 +321,7 @@ def test_rec_16__clue_timeline_refuses_update_and_delete(org_tree, rulesets, evi
     assert ClueEvent.objects.get(pk=event.pk).note == event.note
 
 
-def test_clu_x01__new_clue_is_triaged_minor_first_or_general(org_tree, rulesets, evidence_dir):
+def test_clu_x01__new_clue_is_triaged_minor_first_or_general(org_tree, loaded_rulesets):
     # Given a first CLU-S07 violation (default severity SERIOUS) and a CLU-S02 one (LOW)
     from zhifa.clues.choices import Category
     from zhifa.subjects.models import EmergencyPlanFiling
@@ -366,7 +345,7 @@ def test_clu_x01__new_clue_is_triaged_minor_first_or_general(org_tree, rulesets,
     assert Clue.objects.get(enterprise=enterprise, is_open=True).category == Category.GENERAL
 
 
-def test_dec_03__dual_penalty_hint_recorded_on_detection(org_tree, rulesets, evidence_dir):
+def test_dec_03__dual_penalty_hint_recorded_on_detection(org_tree, loaded_rulesets):
     # Given a missing hidden-danger report (the principal person's duty, WSL art. 21) and a missing statistics report
     danger = EnterpriseFactory(organisation=org_tree["putuo"])
     ReportObligation.objects.create(enterprise=danger, kind=ReportKind.HIDDEN_DANGER, period="2026-Q1", due_on=date(2026, 4, 15))

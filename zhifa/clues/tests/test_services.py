@@ -27,18 +27,7 @@ from zhifa.common.timeutil import today
 from zhifa.evidence.choices import EvidenceSource
 from zhifa.ledger.models import LedgerEntry
 
-from .factories import ClueFactory, DetectionRunFactory, ReminderFactory, ScenarioFactory, load_rule_packs, pdf_upload, triage_world
-
-
-@pytest.fixture(autouse=True)
-def _evidence_dir(tmp_path, settings):
-    settings.ZHIFA_EVIDENCE_DIR = tmp_path / "evidence-store"
-
-
-@pytest.fixture
-def w(org_tree):
-    load_rule_packs()
-    return triage_world(org_tree)
+from .factories import ClueFactory, DetectionRunFactory, ReminderFactory, ScenarioFactory, pdf_upload
 
 
 @pytest.fixture

@@ -5,7 +5,6 @@ from __future__ import annotations
 
 from datetime import timedelta
 
-import pytest
 from django.test import Client
 
 from zhifa.clues import services
@@ -13,18 +12,7 @@ from zhifa.clues.choices import Category, CloseReason, ClueStatus, ReminderStatu
 from zhifa.clues.models import Clue, Complaint, Reminder, Transfer, Trigger
 from zhifa.common.timeutil import today
 
-from .factories import ClueFactory, ReminderFactory, ScenarioFactory, load_rule_packs, pdf_upload, triage_world
-
-
-@pytest.fixture(autouse=True)
-def _evidence_dir(tmp_path, settings):
-    settings.ZHIFA_EVIDENCE_DIR = tmp_path / "evidence-store"
-
-
-@pytest.fixture
-def w(org_tree):
-    load_rule_packs()
-    return triage_world(org_tree)
+from .factories import ClueFactory, ReminderFactory, ScenarioFactory, pdf_upload
 
 
 def login(user) -> Client:
