@@ -14,6 +14,7 @@ from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse, UnreadablePostError
 from django.http.multipartparser import MultiPartParserError
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.views.decorators.http import require_POST
 
 from zhifa.accounts.access import can_write, sees_everything
@@ -258,23 +259,32 @@ def clue_detail(request: HttpRequest, pk: int) -> HttpResponse:
     return render(request, "clues/detail.html", _detail_context(request, clue))
 
 
-def _act(request: HttpRequest, pk: int, key: str, form_class, call: Callable[[Clue, dict], str]) -> HttpResponse:
-    """POST an action form: on success a message and a redirect to the detail; on a refused step
-    the detail page again with the Chinese error next to the form and the error's status."""
-    clue = _get_clue(request, pk)
-    form = form_class(request.POST)
+def _post_step(request: HttpRequest, form, call: Callable[[dict], str], done_url: str, render_page: Callable[[int], HttpResponse]) -> HttpResponse:
+    """One POSTed step: on success a message and a redirect; on invalid input or a refused step
+    the page again (`render_page(status)`) with the Chinese error next to the form."""
     status = 400
     if form.is_valid():
         try:
-            message = call(clue, form.cleaned_data)
+            message = call(form.cleaned_data)
         except ZhifaError as err:
             _apply_error(form, err)
             status = err.status
         else:
             messages.success(request, message)
-            return redirect("clues:detail", pk=clue.pk)
-    clue.refresh_from_db()
-    return render(request, "clues/detail.html", _detail_context(request, clue, {key: form}), status=status)
+            return redirect(done_url)
+    return render_page(status)
+
+
+def _act(request: HttpRequest, pk: int, key: str, form_class, call: Callable[[Clue, dict], str]) -> HttpResponse:
+    """POST an action form of the clue detail page (see _post_step)."""
+    clue = _get_clue(request, pk)
+    form = form_class(request.POST)
+
+    def page(status: int) -> HttpResponse:
+        clue.refresh_from_db()
+        return render(request, "clues/detail.html", _detail_context(request, clue, {key: form}), status=status)
+
+    return _post_step(request, form, lambda data: call(clue, data), reverse("clues:detail", args=[clue.pk]), page)
 
 
 @login_required
@@ -503,18 +513,16 @@ def complaint_step(request: HttpRequest, pk: int, step: str) -> HttpResponse:
     complaint = _get_complaint(request, pk)
     form_class, call, done = COMPLAINT_STEPS[step]
     form = form_class(request.POST)
-    status = 400
-    if form.is_valid():
-        try:
-            call(request.user, complaint, form.cleaned_data)
-        except ZhifaError as err:
-            _apply_error(form, err)
-            status = err.status
-        else:
-            messages.success(request, done)
-            return redirect("clues:complaint", pk=complaint.pk)
-    complaint.refresh_from_db()
-    return render(request, "clues/complaint.html", _complaint_context(request, complaint, {step: form}), status=status)
+
+    def page(status: int) -> HttpResponse:
+        complaint.refresh_from_db()
+        return render(request, "clues/complaint.html", _complaint_context(request, complaint, {step: form}), status=status)
+
+    def run(data: dict) -> str:
+        call(request.user, complaint, data)
+        return done
+
+    return _post_step(request, form, run, reverse("clues:complaint", args=[complaint.pk]), page)
 
 
 # --- statistics ------------------------------------------------------------------------------------
