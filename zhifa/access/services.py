@@ -294,6 +294,20 @@ def _record_decision(*, actor, request: AccessRequest, outcome: str, reason: str
     return decision
 
 
+def approver_problem_for(user, access_request: AccessRequest):
+    """REC-17/SEC-01 (rules.approver_problem) for this user and request: None when the user may
+    decide it, else (problem, Chinese reason). Pages use it to show or hide the decision form."""
+    return rules.approver_problem(
+        approver_id=user.pk,
+        approver_role=user.role,
+        approver_active=user.is_active,
+        approver_sees_everything=sees_everything(user),
+        approver_org_path=user.organisation.path if user.organisation_id else None,
+        requester_id=access_request.requester_id,
+        request_org_path=access_request.organisation.path if access_request.organisation_id else None,
+    )
+
+
 def access_request_decide(*, actor, request: AccessRequest, outcome: str, reason: str = "") -> AccessDecision:
     """Approve or refuse a pending request (REC-17). The approver is not the requester, is a
     supervisor or system administrator, and covers the requester's organisation (SEC-01); a
@@ -301,15 +315,7 @@ def access_request_decide(*, actor, request: AccessRequest, outcome: str, reason
     _require_user(actor)
     if outcome not in (DecisionOutcome.APPROVED, DecisionOutcome.REFUSED):
         raise ZhifaError(AccessErrorCode.INVALID_INPUT, "审批结论只能是批准或不予批准", field="outcome")
-    found = rules.approver_problem(
-        approver_id=actor.pk,
-        approver_role=actor.role,
-        approver_active=actor.is_active,
-        approver_sees_everything=sees_everything(actor),
-        approver_org_path=actor.organisation.path if actor.organisation_id else None,
-        requester_id=request.requester_id,
-        request_org_path=request.organisation.path if request.organisation_id else None,
-    )
+    found = approver_problem_for(actor, request)
     if found:
         code = AccessErrorCode.APPROVER_IS_REQUESTER if found[0] == rules.ApproverProblem.IS_REQUESTER else AccessErrorCode.APPROVER_NOT_ALLOWED
         raise ZhifaError(code, found[1], status=403, rule="REC-17")

@@ -17,7 +17,6 @@ from django.urls import reverse
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
-from zhifa.accounts.access import sees_everything
 from zhifa.common.errors import ZhifaError
 
 from . import clock, objects, rules, selectors, services
@@ -82,18 +81,7 @@ def _get_request(request: HttpRequest, pk: int) -> AccessRequest:
 def _may_decide(user, access_request: AccessRequest, status: str) -> bool:
     if status != RequestStatus.PENDING:
         return False
-    return (
-        rules.approver_problem(
-            approver_id=user.pk,
-            approver_role=user.role,
-            approver_active=user.is_active,
-            approver_sees_everything=sees_everything(user),
-            approver_org_path=user.organisation.path if user.organisation_id else None,
-            requester_id=access_request.requester_id,
-            request_org_path=access_request.organisation.path if access_request.organisation_id else None,
-        )
-        is None
-    )
+    return services.approver_problem_for(user, access_request) is None
 
 
 def _apply_error(form, err: ZhifaError) -> None:
