@@ -38,7 +38,8 @@ RAW_TABLES = ("subjects_enterprise", "subjects_licence")
 # --all-tables: every table demo_data bulk-writes, parents first.
 ALL_TABLES = ("subjects_person", "subjects_enterprise", "subjects_enterpriseperson", "subjects_licence", "subjects_licenceapplication",
               "subjects_registrationchange", "subjects_emergencyplanfiling", "subjects_majorhazardsource", "subjects_reportobligation",
-              "subjects_precursorannualreport", "subjects_activitysignal")
+              "subjects_precursorannualreport", "subjects_activitysignal", "subjects_chemicalproduct", "subjects_storagezone",
+              "subjects_storagezoneclass", "subjects_storageitem", "subjects_permittedchemical")
 CHUNK = 20_000
 
 

@@ -1,5 +1,5 @@
-"""Data-quality findings (issue 4, bad input): missing or contradictory register data is reported
-to the data administrators and never becomes a clue. One open finding per (code, object); a
+"""Data-quality findings (issue 4, bad input; CLU-02: a clue rests only on data that proves it):
+missing or contradictory register data is reported to the data administrators and never becomes a clue. One open finding per (code, object); a
 finding whose data was fixed is resolved by the next full run."""
 from __future__ import annotations
 
