@@ -115,6 +115,9 @@ def child(args) -> int:
         elapsed = time.monotonic() - started
         created = sum(t.get("created", 0) for c, t in run.counts.items() if c != "quality")
         emit(f"detect.{vendor}.{label}.s", elapsed)
+        for code, tally in sorted(run.counts.items()):
+            if code != "quality":
+                emit(f"detect.{vendor}.{label}.{code}.s", tally["seconds"])
         emit(f"detect.{vendor}.{label}.clues_created", created)
         emit(f"ratio.{vendor}.{label}", elapsed / bare_total if bare_total else 0.0)
     emit(f"clues.{vendor}.open", Clue.objects.filter(is_open=True).count())

@@ -15,7 +15,7 @@ from zhifa.subjects.rules import storage_zone_defects
 
 from ..records import EnterpriseRecord
 from ..rules import iso
-from .base import Context, Evaluator, Hit, iter_pairs, register
+from .base import Context, Evaluator, Hit, iter_pairs, not_done_by, register
 
 MAKERS = (ChemicalRole.PRODUCED.value, ChemicalRole.IMPORTED.value)
 
@@ -36,13 +36,16 @@ class ChemicalRegistrationMissing(Evaluator):
 
     def _q(self, ctx: Context) -> Q:
         threshold = ctx.threshold(ctx.param("lic.hc_reg.change_wd"), "WD")
+        # n working days end no earlier than n calendar days: an application within n calendar days
+        # of the change is always in time, so only later ones are candidates for the exact check.
+        period = timedelta(days=int(ctx.param("lic.hc_reg.change_wd")))
         return Q(role__in=MAKERS, in_catalogue=True, registration_number="") | Q(properties_changed_on__lte=threshold) & (
-            Q(change_applied_on__isnull=True) | Q(change_applied_on__gt=F("properties_changed_on"))
+            not_done_by("change_applied_on", ctx.as_of) | Q(change_applied_on__gt=F("properties_changed_on") + period)
         )
 
     def candidates(self, ctx: Context, params: Mapping[str, Any]):
         qs = ctx.scope(ChemicalProduct.objects.filter(self._q(ctx)))
-        return iter_pairs(qs.values_list("enterprise_id", "id").iterator(chunk_size=2000), "product")
+        return iter_pairs(qs.order_by().values_list("enterprise_id", "id").iterator(chunk_size=2000), "product")
 
     def bare_scan(self, ctx: Context, params: Mapping[str, Any]) -> int:
         return ctx.scope(ChemicalProduct.objects.filter(self._q(ctx))).count()
@@ -89,14 +92,17 @@ class StorageDefective(Evaluator):
     name = "storage_defective"
 
     def _zones(self, ctx: Context):
-        latest = StorageItem.objects.filter(zone=OuterRef("pk"), recorded_on__lte=ctx.as_of).values("zone").annotate(d=Max("recorded_on")).values("d")
-        return ctx.scope(StorageZone.objects.all()).annotate(latest=Subquery(latest)).filter(latest__isnull=False)
+        # No model ordering in these queries: StorageZone sorts by enterprise name, which would join
+        # and sort every zone for nothing.
+        latest = (StorageItem.objects.filter(zone=OuterRef("pk"), recorded_on__lte=ctx.as_of).order_by().values("zone")
+                  .annotate(d=Max("recorded_on")).values("d"))
+        return ctx.scope(StorageZone.objects.order_by()).annotate(latest=Subquery(latest)).filter(latest__isnull=False)
 
     def candidates(self, ctx: Context, params: Mapping[str, Any]):
         snapshot = StorageItem.objects.filter(zone=OuterRef("pk"), recorded_on=OuterRef("latest"))
         not_allowed = snapshot.exclude(Exists(StorageZoneClass.objects.filter(zone=OuterRef("zone"), hazard_class=OuterRef("hazard_class"))))
         not_permitted = snapshot.exclude(Exists(PermittedChemical.objects.filter(enterprise=OuterRef(OuterRef("enterprise")), cas_number=OuterRef("cas_number"))))
-        total = snapshot.values("zone").annotate(t=Sum("quantity_t")).values("t")
+        total = snapshot.order_by().values("zone").annotate(t=Sum("quantity_t")).values("t")
         partner = StorageItem.objects.filter(zone=OuterRef("zone"), recorded_on=OuterRef("recorded_on")).filter(
             Exists(HazardClassIncompatibility.objects.filter(class_a=OuterRef("hazard_class"), class_b=OuterRef(OuterRef("hazard_class"))))
             | Exists(HazardClassIncompatibility.objects.filter(class_b=OuterRef("hazard_class"), class_a=OuterRef(OuterRef("hazard_class"))))
@@ -107,7 +113,7 @@ class StorageDefective(Evaluator):
         qs = self._zones(ctx).annotate(total=Round(Subquery(total, output_field=DecimalField(max_digits=18, decimal_places=3)), 3)).filter(
             Exists(not_allowed) | Exists(not_permitted) | Q(total__gt=F("max_quantity_t")) | Exists(mixed)
         )
-        return iter_pairs(qs.values_list("enterprise_id", "id").iterator(chunk_size=2000), "zone")
+        return iter_pairs(qs.order_by().values_list("enterprise_id", "id").iterator(chunk_size=2000), "zone")
 
     def bare_scan(self, ctx: Context, params: Mapping[str, Any]) -> int:
         return self._zones(ctx).count()

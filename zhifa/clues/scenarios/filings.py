@@ -32,7 +32,7 @@ class ReportOverdue(Evaluator):
 
     def candidates(self, ctx: Context, params: Mapping[str, Any]):
         qs = ctx.scope(ReportObligation.objects.filter(self._defect_q(ctx)))
-        return iter_pairs(qs.values_list("enterprise_id", "id").iterator(chunk_size=2000), "obligation")
+        return iter_pairs(qs.order_by().values_list("enterprise_id", "id").iterator(chunk_size=2000), "obligation")
 
     def bare_scan(self, ctx: Context, params: Mapping[str, Any]) -> int:
         return ctx.scope(ReportObligation.objects.filter(self._defect_q(ctx))).count()
@@ -81,7 +81,7 @@ class PlanNotFiled(Evaluator):
             not_done_by("filed_on", ctx.as_of) & Q(published_on__lte=threshold)
             | done_by("filed_on", ctx.as_of) & ~Q(authority_level=F("expected_level"))
         )
-        return iter_pairs(qs.values_list("enterprise_id", "id").iterator(chunk_size=2000), "plan")
+        return iter_pairs(qs.order_by().values_list("enterprise_id", "id").iterator(chunk_size=2000), "plan")
 
     def bare_scan(self, ctx: Context, params: Mapping[str, Any]) -> int:
         return ctx.scope(EmergencyPlanFiling.objects.filter(enterprise__plan_filing_obliged=True, published_on__lte=ctx.as_of)).count()
@@ -130,7 +130,7 @@ class HazardSourceNotFiled(Evaluator):
             | done_by("filed_on", ctx.as_of) & Q(reassessed_on__gt=F("filed_on"), reassessed_on__lte=threshold)
             & (not_done_by("refiled_on", ctx.as_of) | Q(refiled_on__lt=F("reassessed_on")))
         ))
-        return iter_pairs(qs.values_list("enterprise_id", "id").iterator(chunk_size=2000), "mhs")
+        return iter_pairs(qs.order_by().values_list("enterprise_id", "id").iterator(chunk_size=2000), "mhs")
 
     def bare_scan(self, ctx: Context, params: Mapping[str, Any]) -> int:
         return ctx.scope(MajorHazardSource.objects.all()).count()

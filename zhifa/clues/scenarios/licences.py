@@ -113,7 +113,7 @@ class LicenceExpiredInUse(Evaluator):
         qs = qs.exclude(Exists(deemed)).filter(Exists(uncovered))
         if params.get("min_use_ratio") is not None:
             qs = qs.filter(enterprise__hc_use_ratio__gte=Decimal(str(params["min_use_ratio"])))
-        return iter_pairs(qs.values_list("enterprise_id", "id").iterator(chunk_size=2000), "licence")
+        return iter_pairs(qs.order_by().values_list("enterprise_id", "id").iterator(chunk_size=2000), "licence")
 
     def bare_scan(self, ctx: Context, params: Mapping[str, Any]) -> int:
         return self._base(ctx, params).count()
@@ -208,7 +208,7 @@ class LicenceChangeNotMade(Evaluator):
                                             valid_from__gt=OuterRef("valid_from"), valid_from__lte=ctx.as_of)
         qs = ctx.scope(Licence.objects.filter(licence_type=params["licence_type"], status=LicenceStatus.VALID)).filter(Exists(stale))
         qs = qs.exclude(Exists(superseded))
-        return iter_pairs(qs.values_list("enterprise_id", "id").iterator(chunk_size=2000), "licence")
+        return iter_pairs(qs.order_by().values_list("enterprise_id", "id").iterator(chunk_size=2000), "licence")
 
     def bare_scan(self, ctx: Context, params: Mapping[str, Any]) -> int:
         threshold = ctx.threshold(ctx.param(params["change_wd_key"]), "WD")

@@ -1148,6 +1148,12 @@ def demo_city_generate(options: DemoOptions) -> DemoResult:
             )
     except IntegrityError as exc:
         raise DemoDataError(f"写入失败，已全部回滚（数据库约束冲突：{exc}）。若其他业务数据引用了企业，请改用 --append 或新数据库。") from exc
+    if connection.vendor == "postgresql":
+        # Planner statistics for the freshly bulk-loaded tables; until autovacuum gets to them the
+        # detection queries (correlated EXISTS over a million rows) may be planned blind.
+        with connection.cursor() as cursor:
+            for model in BULK_MODELS:
+                cursor.execute(f'ANALYZE "{model._meta.db_table}"')
     path = options.manifest_path
     if path is not None:
         path.parent.mkdir(parents=True, exist_ok=True)
