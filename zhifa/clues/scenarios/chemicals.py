@@ -99,19 +99,23 @@ class StorageDefective(Evaluator):
         return ctx.scope(StorageZone.objects.order_by()).annotate(latest=Subquery(latest)).filter(latest__isnull=False)
 
     def candidates(self, ctx: Context, params: Mapping[str, Any]):
+        # The latest-snapshot subquery is inlined wherever it is referenced, so the item-level defects
+        # (class not allowed, variety not permitted, an incompatible partner) share one EXISTS over the
+        # snapshot instead of one each; only the zone total needs a second pass over it.
         snapshot = StorageItem.objects.filter(zone=OuterRef("pk"), recorded_on=OuterRef("latest"))
-        not_allowed = snapshot.exclude(Exists(StorageZoneClass.objects.filter(zone=OuterRef("zone"), hazard_class=OuterRef("hazard_class"))))
-        not_permitted = snapshot.exclude(Exists(PermittedChemical.objects.filter(enterprise=OuterRef(OuterRef("enterprise")), cas_number=OuterRef("cas_number"))))
-        total = snapshot.order_by().values("zone").annotate(t=Sum("quantity_t")).values("t")
+        allowed = Exists(StorageZoneClass.objects.filter(zone=OuterRef("zone"), hazard_class=OuterRef("hazard_class")))
+        permitted = Exists(PermittedChemical.objects.filter(enterprise=OuterRef(OuterRef("enterprise")), cas_number=OuterRef("cas_number")))
+        clash = HazardClassIncompatibility.objects.order_by()
         partner = StorageItem.objects.filter(zone=OuterRef("zone"), recorded_on=OuterRef("recorded_on")).filter(
-            Exists(HazardClassIncompatibility.objects.filter(class_a=OuterRef("hazard_class"), class_b=OuterRef(OuterRef("hazard_class"))))
-            | Exists(HazardClassIncompatibility.objects.filter(class_b=OuterRef("hazard_class"), class_a=OuterRef(OuterRef("hazard_class"))))
+            Q(hazard_class__in=clash.filter(class_a=OuterRef(OuterRef("hazard_class"))).values("class_b"))
+            | Q(hazard_class__in=clash.filter(class_b=OuterRef(OuterRef("hazard_class"))).values("class_a"))
         )
-        mixed = snapshot.filter(Exists(partner))
+        item_defect = snapshot.filter(~allowed | ~permitted | Exists(partner))
+        total = snapshot.order_by().values("zone").annotate(t=Sum("quantity_t")).values("t")
         # Rounded to the stored precision: SQLite sums decimals as binary floats (1.1 + 2.2 > 3.3),
         # which would report a zone filled exactly to its maximum as over quantity.
         qs = self._zones(ctx).annotate(total=Round(Subquery(total, output_field=DecimalField(max_digits=18, decimal_places=3)), 3)).filter(
-            Exists(not_allowed) | Exists(not_permitted) | Q(total__gt=F("max_quantity_t")) | Exists(mixed)
+            Exists(item_defect) | Q(total__gt=F("max_quantity_t"))
         )
         return iter_pairs(qs.order_by().values_list("enterprise_id", "id").iterator(chunk_size=2000), "zone")
 
