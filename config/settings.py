@@ -46,6 +46,10 @@ INSTALLED_APPS = [
     "zhifa.subjects",
     "zhifa.evidence",
     "zhifa.clues",
+    "zhifa.documents",
+    "zhifa.notifications",
+    "zhifa.payments",
+    "zhifa.cases",
     "huey.contrib.djhuey",
     "zhifa.access",
 ]

@@ -16,6 +16,10 @@ api_v1 = [
     path("", include("zhifa.subjects.api_import_urls")),
     path("", include("zhifa.access.api_urls")),
     path("", include("zhifa.clues.api_urls")),
+    path("", include("zhifa.documents.api_urls")),
+    path("", include("zhifa.notifications.api_urls")),
+    path("", include("zhifa.payments.api_urls")),
+    path("", include("zhifa.cases.api_urls")),
 ]
 
 urlpatterns = [
@@ -26,6 +30,10 @@ urlpatterns = [
     path("evidence/", include("zhifa.evidence.urls")),
     path("access/", include("zhifa.access.urls")),
     path("clues/", include("zhifa.clues.urls")),
+    path("cases/", include("zhifa.cases.urls")),
+    path("documents/", include("zhifa.documents.urls")),
+    path("notifications/", include("zhifa.notifications.urls")),
+    path("payments/", include("zhifa.payments.urls")),
     path("ledger/", include("zhifa.ledger.urls")),
     path("rulesets/", include("zhifa.rulesets.urls")),
     path("calendar/", include("zhifa.common.urls")),

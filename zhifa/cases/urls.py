@@ -1,0 +1,5 @@
+"""URL map of the cases pages."""
+from django.urls import path  # noqa: F401
+
+app_name = "cases"
+urlpatterns: list = []

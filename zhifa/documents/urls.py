@@ -1,0 +1,5 @@
+"""URL map of the documents pages."""
+from django.urls import path  # noqa: F401
+
+app_name = "documents"
+urlpatterns: list = []

@@ -1,0 +1,5 @@
+"""URL map of the notifications pages."""
+from django.urls import path  # noqa: F401
+
+app_name = "notifications"
+urlpatterns: list = []
