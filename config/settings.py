@@ -247,3 +247,47 @@ else:
     HUEY.update({"huey_class": "huey.SqliteHuey", "filename": str(VAR_DIR / "huey.sqlite3")})
 # Daily detection run (issue 4 item 2), HH:MM in Asia/Shanghai.
 ZHIFA_DETECTION_AT = os.environ.get("ZHIFA_DETECTION_AT", "01:30")
+
+# --- Payments (zhifa.payments, issue 5; owned by the payments app) ----------------------------------
+# The non-tax payment platform behind one interface (docs/payments.md, ADR 0007): a dotted class path.
+# The default is the local simulator (development and tests); production names its adapter here.
+ZHIFA_PAYMENT_PLATFORM = os.environ.get("ZHIFA_PAYMENT_PLATFORM", "zhifa.payments.simulator.LocalPlatformSimulator")
+# Shared secret of the platform's HMAC-SHA256 callback signature. Production sets its own; an empty
+# value refuses every callback.
+ZHIFA_PAYMENT_CALLBACK_SECRET = os.environ.get("ZHIFA_PAYMENT_CALLBACK_SECRET", "zhifa-dev-only-payment-callback-secret")
+# --- end of payments settings ------------------------------------------------------------------------
+
+# --- Notifications and electronic service (zhifa.notifications; docs/notifications.md) -------------
+# E-mail goes over SMTP to ZHIFA_SMTP_HOST:ZHIFA_SMTP_PORT (development: `manage.py smtp_sink`
+# on 127.0.0.1:8025). The receiving server's 250 reply to DATA is recorded as the arrival (SRV-03)
+# unless ZHIFA_SMTP_ACCEPT_IS_ARRIVAL=0 (the host is only a relay; arrival then comes from its
+# delivery status notification through the delivery-report endpoint).
+ZHIFA_SMTP_HOST = os.environ.get("ZHIFA_SMTP_HOST", "127.0.0.1")
+ZHIFA_SMTP_PORT = int(os.environ.get("ZHIFA_SMTP_PORT", "8025"))
+ZHIFA_SMTP_TIMEOUT = float(os.environ.get("ZHIFA_SMTP_TIMEOUT", "30"))
+ZHIFA_SMTP_STARTTLS = env_bool("ZHIFA_SMTP_STARTTLS")
+ZHIFA_SMTP_USER = os.environ.get("ZHIFA_SMTP_USER", "")
+ZHIFA_SMTP_PASSWORD = os.environ.get("ZHIFA_SMTP_PASSWORD", "")
+ZHIFA_SMTP_ACCEPT_IS_ARRIVAL = env_bool("ZHIFA_SMTP_ACCEPT_IS_ARRIVAL", True)
+ZHIFA_MAIL_FROM = os.environ.get("ZHIFA_MAIL_FROM", "zhifa@localhost")
+ZHIFA_MAIL_SINK_DIR = Path(os.environ.get("ZHIFA_MAIL_SINK_DIR", VAR_DIR / "mail"))
+# SMS: the local gateway adapter writes one JSON file per message here; the gateway's delivery
+# reports are POSTed to /api/v1/notifications/delivery-reports/ signed with this shared secret.
+ZHIFA_SMS_OUTBOX_DIR = Path(os.environ.get("ZHIFA_SMS_OUTBOX_DIR", VAR_DIR / "sms-outbox"))
+ZHIFA_SMS_REPORT_SECRET = os.environ.get("ZHIFA_SMS_REPORT_SECRET", "zhifa-dev-only-sms-report-secret-change-me")
+# Public base URL of the portal, for links in e-mails and SMS.
+ZHIFA_PORTAL_URL = os.environ.get("ZHIFA_PORTAL_URL", "http://127.0.0.1:8000")
+# Channel implementations (dotted paths); production swaps the SMS adapter with ZHIFA_SMS_CHANNEL.
+ZHIFA_NOTIFICATION_CHANNELS = {
+    "IN_APP": "zhifa.notifications.channels.InAppChannel",
+    "EMAIL": os.environ.get("ZHIFA_EMAIL_CHANNEL", "zhifa.notifications.channels.SmtpEmailChannel"),
+    "SMS": os.environ.get("ZHIFA_SMS_CHANNEL", "zhifa.notifications.channels.SmsOutboxChannel"),
+}
+# OpenAPI enum names of the notification choices (distinct from the clue app's `channel`).
+SPECTACULAR_SETTINGS["ENUM_NAME_OVERRIDES"].update({
+    "NotificationChannelEnum": "zhifa.notifications.choices.ChannelKind",
+    "DeliveryKindEnum": "zhifa.notifications.choices.DeliveryKind",
+    "DeliveryReportStatusEnum": "zhifa.notifications.choices.ReportStatus",
+    "DeliverySourceEnum": "zhifa.notifications.choices.DeliverySource",
+})
+# --- end notifications -------------------------------------------------------------------------------

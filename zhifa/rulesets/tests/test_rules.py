@@ -227,11 +227,17 @@ def test_amb_05__party_favourable_prefers_working_days_over_calendar_days():
 
 
 def test_amb_05__statement_window_after_mr15_superseded_warns(book):
-    # given a date after MR-15 was replaced by 18号令 (text not retrieved)
+    # given the last day of MR-15 and a date after it was replaced by 18号令 (text not retrieved)
+    last = book.resolve("statement.days", "CN-SH-PUTUO", date(2026, 1, 31))
     r = book.resolve("statement.days", "CN-SH-PUTUO", AFTER_MR15)
-    # then the old value is still shown but flagged as expired and superseded (AMB-18)
-    assert r.value == 3
-    assert {W.EXPIRED, W.SUPERSEDED, W.UNVERIFIED} <= r.warning_codes
+    # then MR-15's value applies up to its last day, and afterwards the successor period: the
+    # party-favourable default 3 WD (RTS-04), flagged unverified and a design default, never
+    # silently presented as 18号令's figure
+    assert (last.value, last.unit, last.effective_to) == (3, "WD", date(2026, 1, 31))
+    assert W.EXPIRED not in last.warning_codes
+    assert (r.value, r.unit, r.effective_from, r.effective_to) == (3, "WD", date(2026, 2, 1), None)
+    assert {W.UNVERIFIED, W.DESIGN_CHOICE} <= r.warning_codes and W.EXPIRED not in r.warning_codes
+    assert "应急管理部令第18号" in r.source and "文本未取得" in r.source
     assert r.has_serious_warning
 
 
@@ -345,13 +351,20 @@ def test_amb_12__mandatory_recording_is_the_union_of_all_levels(book):
     assert r.jurisdiction_used == "CN-SH-PUTUO、CN"
 
 
-@pytest.mark.parametrize("jur", ["CN", "CN-SH-PUTUO", "CN-ZJ-YUYAO", "CN-GD"])
+@pytest.mark.parametrize("jur", ["CN", "CN-SH", "CN-ZJ-YUYAO", "CN-GD"])
 def test_amb_19__large_fine_hearing_threshold_is_not_configured(book, jur):
     # given thresholds nobody has verified / then the resolver refuses instead of inventing a number
     with pytest.raises(RuleNotConfigured) as exc:
         book.resolve("hearing.large_fine", jur, D, kind="ORG")
     assert "未配置" in exc.value.message and "不推测数值" in exc.value.message
     assert exc.value.details["key"] == "hearing.large_fine"
+
+
+def test_amb_19__putuo_demo_thresholds_are_flagged_as_unverified_local_values(book):
+    # given the Putuo pack's demonstration thresholds / then they resolve only there, flagged for replacement
+    r = book.resolve("hearing.large_fine", "CN-SH-PUTUO", D, kind="ORG")
+    assert r.jurisdiction_used == "CN-SH-PUTUO" and r.verification == "U"
+    assert {W.UNVERIFIED, W.LOCAL_POLICY} <= r.warning_codes
 
 
 # --- JUR-01: unknown keys, kinds, jurisdictions and dates -----------------------------------

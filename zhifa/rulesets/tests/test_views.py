@@ -52,8 +52,8 @@ def test_jur_01__jurisdiction_page_lists_resolved_parameters_with_sources(office
     assert response.status_code == 200
     # the statute wins the penalty withdrawal (AMB-02) and the page says so
     assert 'id="p-pub.withdraw_wd-PENALTY"' in html and "行政处罚法第48条第2款" in html and "依上位法优先适用法定值" in html
-    # unknown thresholds are shown as not configured, highlighted (AMB-19)
-    row = html[html.index('id="p-hearing.large_fine-ORG"') - 40:]
+    # unknown values are shown as not configured, highlighted (AMB-19)
+    row = html[html.index('id="p-filing.max_days"') - 40:]
     assert 'class="row-missing"' in row[:80] and "未配置" in row[:2000]
     # unverified values are highlighted with the standard warning
     row = html[html.index('id="p-mhs.filing_days"') - 40:]
