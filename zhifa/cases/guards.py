@@ -14,6 +14,7 @@ from decimal import Decimal
 
 from .rules.findings import Finding
 from .rules.procedure import OfficerFacts, officer_findings
+from .rules.review import describe_triggers
 
 
 @dataclass(frozen=True)
@@ -193,7 +194,7 @@ def can_decide(facts: CaseFacts, *, decider_is_head: bool) -> list[Finding]:
     for p in _penalty_parties(facts):
         out += rights_window_findings(p, facts.today)
     if facts.review_triggers and not review_passed_for_current(facts):
-        reasons = "、".join(sorted(facts.review_triggers))
+        reasons = describe_triggers(facts.review_triggers)
         out.append(Finding("LRV-01", "REVIEW_REQUIRED", f"本案属于法制审核范围（{reasons}），未经审核或审核未通过的不得作出决定；审核后事实或处理意见变更的须重新审核"))
     if facts.reviews and facts.reviews[-1].opinion and facts.reviews[-1].handler_agrees is False and not facts.committee_decided:
         out.append(Finding("LRV-09", "COMMITTEE_REQUIRED", "法制审核机构与承办机构意见不一致，须提交案审会集体讨论决定"))

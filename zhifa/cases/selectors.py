@@ -127,7 +127,11 @@ def officer_facts(case: Case, on: date) -> tuple[OfficerFacts, ...]:
 
 
 def review_triggers_for(case: Case, on: date) -> frozenset[str]:
-    """LRV-01/LRV-02/HRG-11 scope as the union of all triggers (AMB-04)."""
+    """LRV-01/LRV-02/HRG-11 scope as the union of all triggers (AMB-04). EVI-06 (non-site
+    audio-visual and electronic evidence reviewed for truth, clarity, completeness, accuracy and
+    legality) is enforced per item by the evidence app's review — only reviewed items are
+    admissible — and LRV-05 adds the item to the checklist whenever the case is reviewed; a
+    non-site origin alone does not put the case in review scope."""
     fines = []
     types: set[str] = set()
     confiscated = Decimal("0")

@@ -345,7 +345,7 @@ def case_act_record(*, actor, case: Case, kind: str, occurred_at: datetime, plac
         elif confirmation == Confirmation.REFUSED and not clean_text(refusal_note, 200):
             findings.append(Finding("CAS-06", "REFUSAL_NOTE_MISSING", "当事人拒绝签名的，应当注明情况"))
     if kind == ActKind.EVIDENCE_ROOM:
-        non_site = set(case.evidence.filter(item__source__in=["DEVICE", "ONLINE_SYSTEM", "DATA"]).values_list("item_id", flat=True))
+        non_site = set(case.evidence.filter(item__source__in=["DEVICE", "SHARED_DATA"]).values_list("item_id", flat=True))
         if not non_site.issubset(set(int(i) for i in presented_evidence_ids)):
             findings.append(Finding("CAS-09", "EVIDENCE_NOT_PRESENTED", "在固定取证室制作笔录时，应当向当事人出示全部非现场证据"))
     if kind == ActKind.CORRECTION_ORDER and not correction_deadline:
@@ -804,7 +804,7 @@ def case_skip_review(*, actor, case: Case) -> Case:
         facts = selectors.case_facts(case)
         findings = list(guards.can_submit_review(facts))
         if facts.review_triggers:
-            findings.append(Finding("LRV-01", "REVIEW_REQUIRED", "本案属于法制审核范围（" + "、".join(sorted(facts.review_triggers)) + "），不得跳过法制审核"))
+            findings.append(Finding("LRV-01", "REVIEW_REQUIRED", "本案属于法制审核范围（" + review_rules.describe_triggers(facts.review_triggers) + "），不得跳过法制审核"))
         _check(findings)
         _move(case, "skip_review", EventKind.REVIEW_OPINION, "不属于法制审核范围，报机关负责人决定（建议一案一审，LRV-03）", actor=actor)
     return case
@@ -1070,7 +1070,8 @@ def selectors_file_manifest(case: Case) -> tuple[list[str], set[str]]:
     required = procedure.required_file_items(review_done=case.reviews.filter(completed_at__isnull=False).exists(),
                                              committee_held=case.committee_decisions.exists(),
                                              hearing_held=case.parties.filter(hearings__held_at__isnull=False).exists(),
-                                             served=bool(decisions), fined=fined, evidence_count=case.evidence.count())
+                                             served=bool(decisions), fined=fined, evidence_count=case.evidence.count(),
+                                             noticed=Notice.objects.filter(party__case=case).exists())
     return list(required), manifest
 
 

@@ -173,7 +173,7 @@ def _context(request: HttpRequest, case: Case, bound: dict | None = None) -> dic
     return {
         "case": case, "portal": portal, "parties": _parties(case), "officers": officers, "documents": docs, "events": case.events.select_related("actor"),
         "evidence": case.evidence.select_related("item"), "deadlines": selectors.case_deadlines(case), "today": today(), "forms": blank,
-        "allowed": allowed_from(case.state), "review_triggers": sorted(facts.review_triggers), "pending_review": pending_review, "answered_review": answered,
+        "allowed": allowed_from(case.state), "review_triggers": [review_rules.TRIGGER_LABELS.get(t, t) for t in sorted(facts.review_triggers)], "pending_review": pending_review, "answered_review": answered,
         "reviews": case.reviews.order_by("round_no"), "recusals": case.recusals.order_by("-applied_at"), "committee": case.committee_decisions.all(),
         "is_head": services.is_head(user), "is_reviewer": user.role == Role.LEGAL_REVIEWER, "previews": previews,
         "DecisionKind": DecisionKind, "checklist": checklist,

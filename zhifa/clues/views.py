@@ -242,6 +242,8 @@ def _detail_context(request: HttpRequest, clue: Clue, forms: Mapping[str, Any] |
         "may_judicial": services.is_supervisor(user) and clue.is_open and clue.status in (*selectors.UNTRANSFERRED_STATUSES, ClueStatus.TRANSFERRED),
         "may_major_hazard": handler and untransferred and not clue.crime_suspected,
         "may_dismiss": handler and clue.is_open and clue.status in (*selectors.UNTRANSFERRED_STATUSES, ClueStatus.TRANSFERRED),
+        # Issue 4 item 5 "open a case once those exist": the case app takes over from here.
+        "may_open_case": handler and clue.is_open and not clue.cases.exists(),
         "remind_form": forms.get("remind") or ReminderSendForm(),
         "verify_form": forms.get("verify") or ReminderVerifyForm(initial={"reminder": open_reminder.pk if open_reminder else None, "education": default_education}),
         "transfer_form": forms.get("transfer") or TransferForm(),

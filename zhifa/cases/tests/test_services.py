@@ -79,8 +79,8 @@ def test_cas_02__journey_a_filing_notice_statement_review_decision_eservice_paym
     (decision,) = services.case_decide(actor=w.head, case=case)
     assert decision.fine == Decimal("30000.00") and decision.reasoning["statements_response"].startswith("部分采纳")
     # e-service with the enterprise's signed consent (SRV-02); the date is the arrival (SRV-03)
-    from zhifa.notifications.services import eservice_consent_sign
     from zhifa.accounts.tests.factories import TEST_PASSWORD
+    from zhifa.notifications.services import eservice_consent_sign
 
     eservice_consent_sign(enterprise_id=w.enterprise.pk, party_name=w.enterprise.name, channels=[{"channel": "IN_APP", "address": ""}],
                           user=w.contact, password=TEST_PASSWORD)
@@ -247,3 +247,20 @@ def test_cas_03__simple_procedure_only_for_a_warning_or_a_small_fine(world, on_d
                                     place="厂区", penalty_types=["FINE"], fine="3000")
     case = d.party.case
     assert case.state == CaseState.DECIDED and case.procedure == "SIMPLE" and d.document.kind == "SIMPLE_PENALTY_DECISION"
+
+
+def test_cas_02__demo_cases_are_made_through_the_services(world, make_user, django_capture_on_commit_callbacks):
+    from zhifa.accounts.choices import Role
+    from zhifa.accounts.tests.factories import OfficerCredentialFactory
+    from zhifa.cases.demo import demo_cases_create
+    from zhifa.subjects.tests.factories import ContactAuthorisationFactory
+
+    w = world
+    for name, role in (("officer1", Role.OFFICER), ("officer2", Role.OFFICER), ("supervisor", Role.SUPERVISOR)):
+        OfficerCredentialFactory(user=make_user(role, w.org, username=name))
+    make_user(Role.LEGAL_REVIEWER, w.org, username="legal")
+    ContactAuthorisationFactory(enterprise=w.enterprise, user=make_user(Role.ENTERPRISE_CONTACT, None, username="enterprise"))
+    (case,) = demo_cases_create()  # no clues in this world: only the enterprise's own case
+    case.refresh_from_db()
+    assert case.state == CaseState.NOTICED and selectors.cases_visible_to(w.contact).filter(pk=case.pk).exists()
+    assert demo_cases_create() == []  # once only
