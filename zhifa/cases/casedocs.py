@@ -146,6 +146,12 @@ def context_for(case, kind: str, *, party=None, **objs) -> dict[str, Any]:
                  "NOT_ESTABLISHED": "《中华人民共和国行政处罚法》第五十七条第一款第（四）项（违法事实不能成立）"}.get(d.kind, d.get_kind_display())
         ctx |= {"facts": d.reasoning["facts"], "evidence": _evidence(case), "basis": basis, "reasons": d.reasoning.get("discretion") or d.get_kind_display(),
                 "education": d.proposal.education or "（不适用）", "decided_on": d.decided_on, **bodies}
+    elif kind == "SEALING_DECISION":
+        m = objs["measure"]
+        ctx |= {"measure": m.get_kind_display(), "reasons": m.reason, "basis": m.basis,
+                "items": [{"name": i["name"], "quantity": i["quantity"], "location": i.get("location", "")} for i in m.items],
+                "period_days": m.period_days, "start_on": m.started_on, "place": case.enterprise.business_address or case.enterprise.registered_address,
+                "officers": _officers(case), **bodies}
     elif kind == "SIMPLE_PENALTY_DECISION":
         d = objs["decision"]
         ctx.pop("case_number", None)

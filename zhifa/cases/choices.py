@@ -150,3 +150,19 @@ class EventKind(models.TextChoices):
     PAID = "PAID", "罚款缴清"
     CLOSED = "CLOSED", "结案"
     ARCHIVED = "ARCHIVED", "归档"
+    MEASURE = "MEASURE", "证据保存/行政强制措施"
+
+
+class MeasureKind(models.TextChoices):
+    PRESERVATION = "PRESERVATION", "先行登记保存"
+    SEAL = "SEAL", "查封"
+    SEIZE = "SEIZE", "扣押"
+
+
+class MeasureHandling(models.TextChoices):
+    """CRC-07 / CAS-12: what becomes of the items when the measure ends."""
+
+    RELEASE = "RELEASE", "解除（返还财物）"
+    CONFISCATE = "CONFISCATE", "依法没收"
+    DESTROY = "DESTROY", "依法销毁"
+    TRANSFER = "TRANSFER", "移送有关部门"

@@ -200,3 +200,41 @@ class ServeForm(forms.Form):
     av_record = forms.CharField(label="音视频记录编号", max_length=100, required=False)
     channel = forms.ChoiceField(label="电子送达渠道", choices=[("", "—"), ("IN_APP", "企业端站内送达"), ("EMAIL", "电子邮件"), ("SMS", "短信")], required=False)
     address = forms.CharField(label="电子送达地址", max_length=200, required=False)
+
+
+class MeasureRequestForm(forms.Form):
+    kind = forms.ChoiceField(label="措施", choices=[("PRESERVATION", "先行登记保存"), ("SEAL", "查封"), ("SEIZE", "扣押")])
+    items = forms.CharField(label="物品/场所清单（每行：名称,数量,存放地点）", widget=forms.Textarea(attrs={"rows": 3}))
+    reason = forms.CharField(label="理由", widget=forms.Textarea(attrs={"rows": 2}))
+    basis = forms.CharField(label="依据", max_length=300)
+    period_days = forms.IntegerField(label="期限（日，查封扣押）", required=False, min_value=1, max_value=60)
+    hazchem = forms.BooleanField(label="涉及危险化学品", required=False)
+    emergency = forms.BooleanField(label="情况紧急，当场实施（24小时内报告负责人）", required=False)
+    related_confirmed = forms.BooleanField(label="确认仅涉及与违法行为有关的场所、设施或财物，不含生活必需品", required=False)
+
+
+def parse_items(text: str) -> list[dict[str, str]]:
+    """One item per line: 名称,数量,存放地点 (full-width commas accepted)."""
+    rows = []
+    for line in (text or "").splitlines():
+        parts = [p.strip() for p in line.replace("，", ",").split(",")]
+        if parts and parts[0]:
+            rows.append({"name": parts[0], "quantity": parts[1] if len(parts) > 1 else "", "location": parts[2] if len(parts) > 2 else ""})
+    return rows
+
+
+class MeasureDecisionForm(forms.Form):
+    measure = forms.IntegerField(widget=forms.HiddenInput)
+    approve = forms.TypedChoiceField(label="审批", choices=[("1", "批准"), ("0", "不予批准")], coerce=lambda v: v == "1")
+
+
+class MeasureExtendForm(forms.Form):
+    measure = forms.IntegerField(widget=forms.HiddenInput)
+    days = forms.IntegerField(label="延长天数", min_value=1, max_value=60)
+    reason = forms.CharField(label="延长理由", max_length=300)
+
+
+class MeasureHandleForm(forms.Form):
+    measure = forms.IntegerField(widget=forms.HiddenInput)
+    handling = forms.ChoiceField(label="处理决定", choices=[("RELEASE", "解除（返还财物）"), ("CONFISCATE", "依法没收"), ("DESTROY", "依法销毁"), ("TRANSFER", "移送有关部门")])
+    note = forms.CharField(label="说明", max_length=300, required=False)

@@ -25,6 +25,8 @@ from .choices import (
     DecisionKind,
     EventKind,
     HearingOutcome,
+    MeasureHandling,
+    MeasureKind,
     OfficerRole,
     Origin,
     PartyKind,
@@ -409,3 +411,39 @@ class Service(AppendOnlyModel):
         verbose_name = "送达记录"
         verbose_name_plural = "送达记录"
         ordering = ["recorded_at", "id"]
+
+
+class Measure(TimeStampedModel):
+    """Registration-preservation of evidence (先行登记保存, CAS-12) or sealing/seizure (查封、扣押,
+    CRC-01…CRC-08): prior approval of the head (or, in an emergency, a report within 24 hours,
+    CRC-02), the items, the period (CRC-06) and the handling decision within it (CRC-07, CAS-12)."""
+
+    case = models.ForeignKey(Case, verbose_name="案件", on_delete=models.PROTECT, related_name="measures")
+    kind = models.CharField("措施", max_length=16, choices=MeasureKind.choices)
+    items = models.JSONField("物品/场所清单", default=list)
+    reason = models.TextField("理由")
+    basis = models.CharField("依据", max_length=300)
+    hazchem = models.BooleanField("涉及危险化学品", default=False, help_text="CRC-03：须经主要负责人批准")
+    emergency = models.BooleanField("情况紧急当场实施", default=False)
+    requested_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name="申请人", on_delete=models.PROTECT, related_name="+")
+    requested_at = models.DateTimeField("申请时间")
+    approved_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name="批准人", null=True, blank=True, on_delete=models.PROTECT, related_name="+")
+    approved_at = models.DateTimeField("批准时间", null=True, blank=True)
+    rejected = models.BooleanField("负责人不予批准", default=False)
+    started_on = models.DateField("实施日期", null=True, blank=True)
+    period_days = models.PositiveIntegerField("期限（日）", default=0)
+    extension_days = models.PositiveIntegerField("延长（日）", default=0)
+    extension_reason = models.CharField("延长理由", max_length=300, blank=True)
+    due_on = models.DateField("处理期限", null=True, blank=True)
+    handling = models.CharField("处理决定", max_length=16, choices=MeasureHandling.choices, blank=True)
+    handled_on = models.DateField("处理日期", null=True, blank=True)
+    handled_note = models.CharField("处理说明", max_length=300, blank=True)
+    document = models.ForeignKey("documents.IssuedDocument", verbose_name="决定书", null=True, blank=True, on_delete=models.PROTECT, related_name="+")
+
+    class Meta:
+        verbose_name = "证据保存/强制措施"
+        verbose_name_plural = "证据保存/强制措施"
+        ordering = ["case", "requested_at"]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} {self.case.number}"

@@ -240,6 +240,8 @@ def case_deadlines(case: Case, on: date | None = None) -> list[Due]:
         if decision and not served_on(party, decision.document_id):
             wd = int(_rule("service.absent_wd", case, decision.decided_on))
             out.append(Due(case.pk, f"向{party.name}送达决定书", deadlines.service_deadline(decision.decided_on, wd, cal).due_date, "SRV-01"))
+    for m in case.measures.filter(handled_on__isnull=True, started_on__isnull=False):
+        out.append(Due(case.pk, f"{m.get_kind_display()}处理决定", m.due_on, "CAS-12" if m.kind == "PRESERVATION" else "CRC-07"))
     for r in case.recusals.filter(granted__isnull=True):
         out.append(Due(case.pk, "回避申请决定", r.due_on, "RCS-03"))
     if case.state == CaseState.CLOSED and case.closed_on:

@@ -24,7 +24,7 @@ from zhifa.subjects.models import Enterprise
 
 from . import forms, selectors, services
 from .choices import OPEN_STATES, CaseState, DecisionKind
-from .models import Case, Hearing, LegalReview, Recusal, Statement
+from .models import Case, Hearing, LegalReview, Measure, Recusal, Statement
 from .rules import review as review_rules
 from .workflow import allowed_from
 
@@ -159,6 +159,8 @@ def _context(request: HttpRequest, case: Case, bound: dict | None = None) -> dic
         "hearing_record": forms.HearingRecordForm(), "recusal_apply": forms.RecusalApplyForm(officer_choices=active), "recusal_decide": forms.RecusalDecideForm(),
         "review_submit": forms.ReviewSubmitForm(), "review_complete": forms.ReviewCompleteForm(items=checklist), "review_respond": forms.ReviewRespondForm(),
         "committee": forms.CommitteeForm(), "decide": forms.DecideForm(), "serve": forms.ServeForm(), "refuse": forms.ReasonForm(), "empty": forms.EmptyForm(),
+        "measure_request": forms.MeasureRequestForm(), "measure_approve": forms.MeasureDecisionForm(), "measure_extend": forms.MeasureExtendForm(),
+        "measure_handle": forms.MeasureHandleForm(),
     }
     blank.update(bound or {})
     facts = selectors.case_facts(case)
@@ -174,6 +176,7 @@ def _context(request: HttpRequest, case: Case, bound: dict | None = None) -> dic
         "case": case, "portal": portal, "parties": _parties(case), "officers": officers, "documents": docs, "events": case.events.select_related("actor"),
         "evidence": case.evidence.select_related("item"), "deadlines": selectors.case_deadlines(case), "today": today(), "forms": blank,
         "allowed": allowed_from(case.state), "review_triggers": [review_rules.TRIGGER_LABELS.get(t, t) for t in sorted(facts.review_triggers)], "pending_review": pending_review, "answered_review": answered,
+        "measures": case.measures.order_by("requested_at"),
         "reviews": case.reviews.order_by("round_no"), "recusals": case.recusals.order_by("-applied_at"), "committee": case.committee_decisions.all(),
         "is_head": services.is_head(user), "is_reviewer": user.role == Role.LEGAL_REVIEWER, "previews": previews,
         "DecisionKind": DecisionKind, "checklist": checklist,
@@ -274,6 +277,16 @@ ACTIONS: dict[str, tuple[type, Callable]] = {
         actor=r.user, case=c, held_on=d["held_on"], members=d["members"], conclusion=d["conclusion"], text=d["text"]) and "已记录集体讨论"),
     "decide": (forms.DecideForm, _decide),
     "serve": (forms.ServeForm, _serve),
+    "measure_request": (forms.MeasureRequestForm, lambda r, c, d: services.case_measure_request(
+        actor=r.user, case=c, kind=d["kind"], items=forms.parse_items(d["items"]), reason=d["reason"],
+        basis=d["basis"], related_confirmed=d["related_confirmed"], period_days=d["period_days"] or 0, hazchem=d["hazchem"],
+        emergency=d["emergency"]) and "已提交措施申请"),
+    "measure_approve": (forms.MeasureDecisionForm, lambda r, c, d: services.case_measure_approve(
+        actor=r.user, measure=_one(Measure.objects.filter(case=c), d["measure"]), approve=d["approve"]) and "已审批"),
+    "measure_extend": (forms.MeasureExtendForm, lambda r, c, d: services.case_measure_extend(
+        actor=r.user, measure=_one(Measure.objects.filter(case=c), d["measure"]), days=d["days"], reason=d["reason"]) and "已延长期限"),
+    "measure_handle": (forms.MeasureHandleForm, lambda r, c, d: services.case_measure_handle(
+        actor=r.user, measure=_one(Measure.objects.filter(case=c), d["measure"]), handling=d["handling"], note=d["note"]) and "已作出处理决定"),
     "close": (forms.EmptyForm, lambda r, c, d: services.case_close(actor=r.user, case=c) and "已结案"),
     "archive": (forms.EmptyForm, lambda r, c, d: services.case_archive(actor=r.user, case=c) and "已立卷归档"),
 }

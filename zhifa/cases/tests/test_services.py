@@ -264,3 +264,63 @@ def test_cas_02__demo_cases_are_made_through_the_services(world, make_user, djan
     case.refresh_from_db()
     assert case.state == CaseState.NOTICED and selectors.cases_visible_to(w.contact).filter(pk=case.pk).exists()
     assert demo_cases_create() == []  # once only
+
+
+ITEMS = [{"name": "液氯钢瓶", "quantity": "3只", "location": "甲类仓库"}]
+
+
+def test_cas_12__preservation_needs_prior_approval_and_a_decision_within_7_working_days(world, on_day):
+    w = world
+    on_day(FILED)
+    case = _open(w)
+    services.case_file(actor=w.head, case=case)
+    # an emergency is no reason to skip the head's approval for preservation
+    with pytest.raises(ZhifaError) as exc:
+        services.case_measure_request(actor=w.officer, case=case, kind="PRESERVATION", items=ITEMS, reason="证据可能灭失", basis="《行政处罚法》第五十六条",
+                                      related_confirmed=True, emergency=True)
+    assert exc.value.rule == "CAS-12"
+    m = services.case_measure_request(actor=w.officer, case=case, kind="PRESERVATION", items=ITEMS, reason="证据可能灭失", basis="《行政处罚法》第五十六条",
+                                      related_confirmed=True)
+    assert m.started_on is None  # nothing happens before approval
+    m = services.case_measure_approve(actor=w.head, measure=m, approve=True)
+    assert m.due_on == wd(7)
+    assert any(d.rule == "CAS-12" and d.due_on == wd(7) for d in selectors.case_deadlines(case))
+    m = services.case_measure_handle(actor=w.officer, measure=m, handling="RELEASE", note="已完成取证")
+    assert m.handled_on == FILED
+
+
+def test_crc_06__sealing_period_at_most_30_days_and_one_extension_of_30(world, on_day):
+    w = world
+    on_day(FILED)
+    case = _open(w)
+    services.case_file(actor=w.head, case=case)
+    with pytest.raises(ZhifaError) as exc:
+        services.case_measure_request(actor=w.officer, case=case, kind="SEAL", items=ITEMS, reason="违法储存", basis="《安全生产法》第六十五条",
+                                      related_confirmed=True, period_days=45)
+    assert exc.value.rule == "CRC-06"
+    with pytest.raises(ZhifaError) as crc04:
+        services.case_measure_request(actor=w.officer, case=case, kind="SEAL", items=ITEMS, reason="违法储存", basis="《安全生产法》第六十五条",
+                                      related_confirmed=False)
+    assert crc04.value.rule == "CRC-04"
+    m = services.case_measure_request(actor=w.officer, case=case, kind="SEAL", items=ITEMS, reason="违法储存", basis="《安全生产法》第六十五条",
+                                      related_confirmed=True, emergency=True)
+    assert m.started_on == FILED and m.document.kind == "SEALING_DECISION"  # CRC-02: on the spot, approval afterwards
+    with pytest.raises(ZhifaError) as too_long:
+        services.case_measure_extend(actor=w.head, measure=m, days=31, reason="案情复杂")
+    assert too_long.value.rule == "CRC-06"
+    m = services.case_measure_extend(actor=w.head, measure=m, days=30, reason="案情复杂")
+    assert (m.due_on - FILED).days == 60
+    with pytest.raises(ZhifaError) as twice:
+        services.case_measure_extend(actor=w.head, measure=m, days=5, reason="再延")
+    assert twice.value.rule == "CRC-06"
+
+
+def test_crc_02__a_rejected_emergency_measure_is_released_at_once(world, on_day):
+    w = world
+    on_day(FILED)
+    case = _open(w)
+    services.case_file(actor=w.head, case=case)
+    m = services.case_measure_request(actor=w.officer, case=case, kind="SEIZE", items=ITEMS, reason="违法运输", basis="《安全生产法》第六十五条",
+                                      related_confirmed=True, emergency=True)
+    m = services.case_measure_approve(actor=w.head, measure=m, approve=False)
+    assert m.rejected and m.handling == "RELEASE" and m.handled_on == FILED

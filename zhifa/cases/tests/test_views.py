@@ -76,3 +76,15 @@ def test_cas_14__api_refusal_is_structured_with_the_rule(world, case):
     assert client_for(world.head).post(f"/api/v1/cases/{case.pk}/actions/file/", {}, content_type="application/json").status_code == 200
     assert officer.post(f"/api/v1/cases/{case.pk}/actions/nope/", {}, content_type="application/json").status_code == 404
     assert client_for(world.foreign_officer).get(f"/api/v1/cases/{case.pk}/").status_code == 404
+
+
+def test_crc_04__measure_request_through_the_page(world, case):
+    services.case_file(actor=world.head, case=case)
+    officer = client_for(world.officer)
+    form = {"kind": "SEAL", "items": "液氯钢瓶,3只,甲类仓库", "reason": "违法储存", "basis": "《安全生产法》第六十五条", "period_days": 30}
+    refused = officer.post(f"/cases/{case.pk}/measure_request/", form)
+    assert refused.status_code == 409 and "CRC-04" in refused.content.decode()
+    done = officer.post(f"/cases/{case.pk}/measure_request/", form | {"related_confirmed": "on"})
+    assert done.status_code == 302
+    page = client_for(world.head).get(f"/cases/{case.pk}/")
+    assert "液氯钢瓶" in page.content.decode() and 'id="form-measure_approve-' in page.content.decode()
