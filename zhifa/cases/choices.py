@@ -151,6 +151,8 @@ class EventKind(models.TextChoices):
     CLOSED = "CLOSED", "结案"
     ARCHIVED = "ARCHIVED", "归档"
     MEASURE = "MEASURE", "证据保存/行政强制措施"
+    EXTENDED = "EXTENDED", "延长办案期限"
+    ENFORCEMENT = "ENFORCEMENT", "申请法院强制执行"
 
 
 class MeasureKind(models.TextChoices):

@@ -89,6 +89,8 @@ from .rules.findings import Finding
 
 HANDLER_ROLES = frozenset({Role.OFFICER, Role.SUPERVISOR})
 MAX_TEXT = 20000
+OPEN_BEFORE_DECISION = frozenset({CaseState.INVESTIGATING, CaseState.PROPOSED, CaseState.NOTICED, CaseState.HEARING, CaseState.REVIEW,
+                                  CaseState.COMMITTEE, CaseState.READY})
 
 
 # --- helpers ------------------------------------------------------------------------------------
@@ -1139,6 +1141,50 @@ def _after_service(actor, case: Case, party: CaseParty, document, served: date) 
         selectors.served_on(p, p.decision.document_id) for p in case.parties.all() if hasattr(p, "decision") and p.decision.kind != DecisionKind.TRANSFER
     ):
         _move(case, "served", EventKind.DOCUMENT_SERVED, "处理决定书已全部送达", actor=actor)
+
+
+def case_extension_approve(*, actor, case: Case, days: int, reason: str) -> Case:
+    """Extend the decision time limit with the head's approval (DEC-02): the total never exceeds
+    the rule set's extended limit (`decision.extension_limit_days`, a total counted from filing)."""
+    _require_handler(actor, case, head=True)
+    reason = _required(reason, "reason", "延长理由", 1000)
+    with transaction.atomic():
+        case = _lock(case)
+        if case.state not in OPEN_BEFORE_DECISION or not case.filed_on:
+            raise case_error(CaseErrorCode.WRONG_STATE, "只有已立案、尚未作出决定的案件可以延长办案期限", status=409)
+        limit = int(_rule("decision.limit_days", case, case.filed_on))
+        ceiling = int(_rule("decision.extension_limit_days", case, case.filed_on))
+        total = case.decision_extension_days + int(days)
+        if int(days) < 1 or limit + total > ceiling:
+            raise case_error(CaseErrorCode.FORBIDDEN_BY_RULE, f"延长后的办案期限不得超过立案之日起{ceiling}日", field="days", rule="DEC-02", status=409)
+        case.decision_extension_days = total
+        case.save(update_fields=["decision_extension_days", "updated_at"])
+        _event(case, EventKind.EXTENDED, f"批准延长办案期限{days}日：{reason[:150]}", actor=actor, payload={"days": int(days), "total": total})
+    return case
+
+
+def case_enforcement_apply(*, actor, party: CaseParty, court: str) -> CaseEvent:
+    """Apply to the court for enforcement of an unpaid fine (PAY-08, ACL arts. 53–54): only after
+    a written reminder was served and 10 working days passed, and within 3 months after the
+    reconsideration and litigation periods ran out without payment."""
+    case = Case.objects.get(pk=party.case_id)
+    _require_handler(actor, case, head=True)
+    court = _required(court, "court", "受理法院", 100)
+    decision = getattr(party, "decision", None)
+    notice = selectors.payment_notice_for(decision) if decision else None
+    if notice is None:
+        raise case_error(CaseErrorCode.WRONG_STATE, "该当事人没有待缴的罚款", status=409)
+    from zhifa.payments.selectors import enforcement_window, notice_status
+
+    status = notice_status(notice, on=today())
+    window = enforcement_window(notice, status)
+    if window is None:
+        raise case_error(CaseErrorCode.FORBIDDEN_BY_RULE, "申请法院强制执行前，须先书面催告当事人（罚款已缴清的无须执行）", rule="PAY-08", status=409)
+    if not window.earliest <= today() <= window.latest:
+        raise case_error(CaseErrorCode.FORBIDDEN_BY_RULE, f"申请强制执行的期间为 {window.earliest:%Y-%m-%d} 至 {window.latest:%Y-%m-%d}", rule="PAY-08", status=409)
+    with transaction.atomic():
+        return _event(case, EventKind.ENFORCEMENT, f"向{court}申请强制执行（{party.name}，应缴 {status.amount_due} 元）", actor=actor,
+                      payload={"notice": notice.pk, "court": court})
 
 
 def case_close(*, actor, case: Case) -> Case:

@@ -25,6 +25,7 @@ from zhifa.subjects.models import Enterprise
 from . import forms, selectors, services
 from .choices import OPEN_STATES, CaseState, DecisionKind
 from .models import Case, Hearing, LegalReview, Measure, Recusal, Statement
+from .rules import procedure
 from .rules import review as review_rules
 from .workflow import allowed_from
 
@@ -139,6 +140,21 @@ def _parties(case: Case) -> list[dict]:
     return out
 
 
+def _active_officer_choices(case: Case) -> list[tuple[str, str]]:
+    return [(str(o.user_id), o.user.get_full_name() or o.user.username) for o in case.officers.filter(removed_at__isnull=True).select_related("user").order_by("id")]
+
+
+def _checklist(case: Case) -> list[tuple[str, str]]:
+    return [(c, review_rules.CHECKLIST.get(c, "非现场视听资料、电子数据真实、清晰、完整、准确、合法")) for c in review_rules.checklist_for(non_site=case.origin == "NON_SITE")]
+
+
+def _presider_choices(case: Case) -> list[tuple[str, str]]:
+    """Who the head may name as hearing presider: staff of the bureau who are not on the case (HRG-08)."""
+    return [(str(u.pk), u.get_full_name() or u.username) for u in User.objects.filter(
+        role__in=[Role.OFFICER, Role.SUPERVISOR, Role.LEGAL_REVIEWER], organisation__path__startswith=case.organisation.path.split("/")[0]).exclude(
+        pk__in=case.officers.values_list("user_id", flat=True)).order_by("username")[:100]]
+
+
 def _context(request: HttpRequest, case: Case, bound: dict | None = None) -> dict:
     user = request.user
     portal = user.role == Role.ENTERPRISE_CONTACT
@@ -146,13 +162,11 @@ def _context(request: HttpRequest, case: Case, bound: dict | None = None) -> dic
     if portal:
         docs = docs.filter(enterprise_id=case.enterprise_id)
     officers = list(case.officers.select_related("user"))
-    active = [(str(o.user_id), o.user.get_full_name() or o.user.username) for o in officers if o.removed_at is None]
+    active = _active_officer_choices(case)
     pending_review = case.reviews.filter(opinion="").first()
     answered = case.reviews.exclude(opinion="").filter(handler_agrees__isnull=True).first()
-    checklist = [(c, review_rules.CHECKLIST.get(c, "非现场视听资料、电子数据真实、清晰、完整、准确、合法")) for c in review_rules.checklist_for(non_site=case.origin == "NON_SITE")]
-    presiders = [(str(u.pk), u.get_full_name() or u.username) for u in User.objects.filter(
-        role__in=[Role.OFFICER, Role.SUPERVISOR, Role.LEGAL_REVIEWER], organisation__path__startswith=case.organisation.path.split("/")[0]).exclude(
-        pk__in=[o.user_id for o in officers])[:100]]
+    checklist = _checklist(case)
+    presiders = _presider_choices(case)
     blank = {
         "act": forms.ActForm(officer_choices=active), "evidence": forms.EvidenceLinkForm(), "propose": forms.ProposalForm(), "statement": forms.StatementForm(),
         "reply": forms.StatementReplyForm(), "hearing_request": forms.HearingRequestForm(), "hearing_schedule": forms.HearingScheduleForm(presider_choices=presiders),
@@ -179,7 +193,8 @@ def _context(request: HttpRequest, case: Case, bound: dict | None = None) -> dic
         "measures": case.measures.order_by("requested_at"),
         "reviews": case.reviews.order_by("round_no"), "recusals": case.recusals.order_by("-applied_at"), "committee": case.committee_decisions.all(),
         "is_head": services.is_head(user), "is_reviewer": user.role == Role.LEGAL_REVIEWER, "previews": previews,
-        "DecisionKind": DecisionKind, "checklist": checklist,
+        "DecisionKind": DecisionKind, "checklist": checklist, "needs_notice": guards.needs_notice(facts),
+        "closure_reason": procedure.CLOSURE_REASONS.get(case.closure_reason, case.closure_reason),
     }
 
 
@@ -303,11 +318,12 @@ def case_action(request: HttpRequest, pk: int, action: str) -> HttpResponse:
     form_class, call = ACTIONS[action]
     kwargs = {}
     if form_class in (forms.ActForm, forms.RecusalApplyForm):
-        kwargs["officer_choices"] = [(str(o.user_id), "") for o in case.officers.filter(removed_at__isnull=True)]
+        kwargs["officer_choices"] = _active_officer_choices(case)
     if form_class is forms.HearingScheduleForm:
+        # any user passes the form, so that the service names the rule (HRG-08) for an investigator
         kwargs["presider_choices"] = [(str(u.pk), "") for u in User.objects.all().only("pk")]
     if form_class is forms.ReviewCompleteForm:
-        kwargs["items"] = [(c, c) for c in review_rules.checklist_for(non_site=case.origin == "NON_SITE")]
+        kwargs["items"] = _checklist(case)
     form = form_class(request.POST, **kwargs)
     status = 400
     if form.is_valid():
@@ -320,6 +336,9 @@ def case_action(request: HttpRequest, pk: int, action: str) -> HttpResponse:
             messages.success(request, message)
             return redirect(reverse("cases:detail", args=[case.pk]) + f"#{action}")
     case.refresh_from_db()
+    if form_class is forms.HearingScheduleForm:
+        # shown again with the page's own list (names, never every account of the system)
+        form.fields["presider"].choices = _presider_choices(case)
     context = _context(request, case, {action: form})
     context["failed_action"] = action
     context["action_errors"] = [str(e) for errors in form.errors.values() for e in errors]

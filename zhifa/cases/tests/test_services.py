@@ -324,3 +324,35 @@ def test_crc_02__a_rejected_emergency_measure_is_released_at_once(world, on_day)
                                       related_confirmed=True, emergency=True)
     m = services.case_measure_approve(actor=w.head, measure=m, approve=False)
     assert m.rejected and m.handling == "RELEASE" and m.handled_on == FILED
+
+
+def test_dec_02__the_decision_limit_is_extended_only_by_the_head_and_up_to_the_ceiling(world, on_day):
+    w = world
+    on_day(FILED)
+    case = _open(w)
+    services.case_file(actor=w.head, case=case)
+    with pytest.raises(ZhifaError) as officer:
+        services.case_extension_approve(actor=w.officer, case=case, days=30, reason="案情复杂")
+    assert officer.value.status == 403
+    with pytest.raises(ZhifaError) as too_far:
+        services.case_extension_approve(actor=w.head, case=case, days=400, reason="案情复杂")
+    assert too_far.value.rule == "DEC-02"
+    services.case_extension_approve(actor=w.head, case=case, days=30, reason="案情复杂")
+    case.refresh_from_db()
+    (due,) = [d for d in selectors.case_deadlines(case) if d.rule == "DEC-02"]
+    limit = (due.due_on - FILED).days
+    assert limit >= 30 + 30  # the base limit plus the approved extension (rolled forward over rest days)
+
+
+def test_pay_08__no_court_enforcement_without_a_reminder(world, on_day):
+    w = world
+    case = _investigated(w, on_day)
+    (notice,) = services.case_notice_issue(actor=w.officer, case=case)
+    _serve_direct(w, case, notice.document, FILED)
+    services.case_statement_submit(actor=w.contact, party=case.parties.get(), waiver=True)
+    services.case_skip_review(actor=w.officer, case=case)
+    (decision,) = services.case_decide(actor=w.head, case=case)
+    _serve_direct(w, case, decision.document, FILED)
+    with pytest.raises(ZhifaError) as exc:
+        services.case_enforcement_apply(actor=w.head, party=case.parties.get(), court="上海市普陀区人民法院")
+    assert exc.value.rule == "PAY-08"
