@@ -238,3 +238,13 @@ class MeasureHandleForm(forms.Form):
     measure = forms.IntegerField(widget=forms.HiddenInput)
     handling = forms.ChoiceField(label="处理决定", choices=[("RELEASE", "解除（返还财物）"), ("CONFISCATE", "依法没收"), ("DESTROY", "依法销毁"), ("TRANSFER", "移送有关部门")])
     note = forms.CharField(label="说明", max_length=300, required=False)
+
+
+class ExtensionForm(forms.Form):
+    days = forms.IntegerField(label="延长天数", min_value=1, max_value=365)
+    reason = forms.CharField(label="延长理由", max_length=1000)
+
+
+class EnforcementForm(forms.Form):
+    party = forms.IntegerField(widget=forms.HiddenInput)
+    court = forms.CharField(label="受理法院", max_length=100)

@@ -174,7 +174,7 @@ def _context(request: HttpRequest, case: Case, bound: dict | None = None) -> dic
         "review_submit": forms.ReviewSubmitForm(), "review_complete": forms.ReviewCompleteForm(items=checklist), "review_respond": forms.ReviewRespondForm(),
         "committee": forms.CommitteeForm(), "decide": forms.DecideForm(), "serve": forms.ServeForm(), "refuse": forms.ReasonForm(), "empty": forms.EmptyForm(),
         "measure_request": forms.MeasureRequestForm(), "measure_approve": forms.MeasureDecisionForm(), "measure_extend": forms.MeasureExtendForm(),
-        "measure_handle": forms.MeasureHandleForm(),
+        "measure_handle": forms.MeasureHandleForm(), "extend": forms.ExtensionForm(), "enforce": forms.EnforcementForm(),
     }
     blank.update(bound or {})
     facts = selectors.case_facts(case)
@@ -302,6 +302,9 @@ ACTIONS: dict[str, tuple[type, Callable]] = {
         actor=r.user, measure=_one(Measure.objects.filter(case=c), d["measure"]), days=d["days"], reason=d["reason"]) and "已延长期限"),
     "measure_handle": (forms.MeasureHandleForm, lambda r, c, d: services.case_measure_handle(
         actor=r.user, measure=_one(Measure.objects.filter(case=c), d["measure"]), handling=d["handling"], note=d["note"]) and "已作出处理决定"),
+    "extend": (forms.ExtensionForm, lambda r, c, d: services.case_extension_approve(actor=r.user, case=c, days=d["days"], reason=d["reason"]) and "已批准延长办案期限"),
+    "enforce": (forms.EnforcementForm, lambda r, c, d: services.case_enforcement_apply(
+        actor=r.user, party=_one(c.parties, d["party"]), court=d["court"]) and "已记录申请法院强制执行"),
     "close": (forms.EmptyForm, lambda r, c, d: services.case_close(actor=r.user, case=c) and "已结案"),
     "archive": (forms.EmptyForm, lambda r, c, d: services.case_archive(actor=r.user, case=c) and "已立卷归档"),
 }
