@@ -103,6 +103,7 @@ def switch(page, login, logout):
 
     def _switch(username: str) -> None:
         if signed_in:
+            page.goto("/")  # e.g. from the payment platform's page, which is not ours
             logout()
         login(username)
         signed_in[:] = [username]

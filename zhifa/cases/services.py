@@ -570,6 +570,10 @@ def case_propose(*, actor, party: CaseParty, kind: str, facts: str, law: str, pe
         if "FINE" in types:
             if bench is None:
                 raise case_error(CaseErrorCode.CONFIG_MISSING, "未找到该违法行为的裁量基准，无法确定罚款幅度（DSC-01）", field="benchmark_code", rule="DSC-01", status=409)
+            if bench.party_kind and bench.party_kind != selectors.party_kind(party):
+                # DEC-03/DEC-04: the principal person is fined under his own article (e.g. WSL94), never the unit's.
+                raise case_error(CaseErrorCode.INVALID_INPUT, f"裁量基准「{bench.code}」适用于{'单位' if bench.party_kind == 'ORG' else '个人'}，"
+                                 f"与当事人「{party.name}」不符，请选择适用于该当事人的条款", field="benchmark_code", rule="DEC-03")
             band = discretion.propose_band(bench, scores)
             findings += discretion.fine_findings(bench, fine_amount, band, aggravation_reasons=clean_text(aggravation_reasons, 4000))
             if any(f.code.endswith("OUTSIDE_BAND") or not f.blocking for f in findings) and not clean_text(deviation_reasons, 4000):

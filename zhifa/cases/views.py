@@ -42,9 +42,14 @@ def _get_case(request: HttpRequest, pk: int) -> Case:
     return case
 
 
+def _name(user) -> str:
+    """The person's name as the pages show it (姓名, else the account name)."""
+    return user.get_full_name() or str(user)
+
+
 def _officer_choices(user) -> list[tuple[str, str]]:
     qs = User.objects.filter(role__in=[Role.OFFICER, Role.SUPERVISOR], is_active=True, organisation__path__startswith=user.organisation.path if user.organisation_id else "#")
-    return [(str(u.pk), u.get_full_name() or u.username) for u in qs.exclude(pk=user.pk).order_by("username")[:200]]
+    return [(str(u.pk), _name(u)) for u in qs.exclude(pk=user.pk).order_by("username")[:200]]
 
 
 @login_required
@@ -141,7 +146,7 @@ def _parties(case: Case) -> list[dict]:
 
 
 def _active_officer_choices(case: Case) -> list[tuple[str, str]]:
-    return [(str(o.user_id), o.user.get_full_name() or o.user.username) for o in case.officers.filter(removed_at__isnull=True).select_related("user").order_by("id")]
+    return [(str(o.user_id), _name(o.user)) for o in case.officers.filter(removed_at__isnull=True).select_related("user").order_by("id")]
 
 
 def _checklist(case: Case) -> list[tuple[str, str]]:
@@ -150,7 +155,7 @@ def _checklist(case: Case) -> list[tuple[str, str]]:
 
 def _presider_choices(case: Case) -> list[tuple[str, str]]:
     """Who the head may name as hearing presider: staff of the bureau who are not on the case (HRG-08)."""
-    return [(str(u.pk), u.get_full_name() or u.username) for u in User.objects.filter(
+    return [(str(u.pk), _name(u)) for u in User.objects.filter(
         role__in=[Role.OFFICER, Role.SUPERVISOR, Role.LEGAL_REVIEWER], organisation__path__startswith=case.organisation.path.split("/")[0]).exclude(
         pk__in=case.officers.values_list("user_id", flat=True)).order_by("username")[:100]]
 

@@ -356,3 +356,20 @@ def test_pay_08__no_court_enforcement_without_a_reminder(world, on_day):
     with pytest.raises(ZhifaError) as exc:
         services.case_enforcement_apply(actor=w.head, party=case.parties.get(), court="上海市普陀区人民法院")
     assert exc.value.rule == "PAY-08"
+
+
+def test_dec_03__dual_penalty_makes_the_principal_a_party_with_his_own_benchmark(world, on_day):
+    w = world
+    on_day(FILED)
+    case = _open(w, dual_penalty=True)
+    services.case_file(actor=w.head, case=case)
+    unit, principal = case.parties.order_by("id")
+    assert principal.role == "PRINCIPAL" and principal.name == "赵总"
+    # the unit's article does not apply to the principal person
+    with pytest.raises(ZhifaError) as exc:
+        services.case_propose(actor=w.officer, party=principal, kind="PENALTY", penalty_types=["FINE"], fine="30000", facts="事实", law="依据",
+                              correction_order="改正", scores=SCORES)
+    assert exc.value.rule == "DEC-03"
+    services.case_propose(actor=w.officer, party=principal, kind="PENALTY", penalty_types=["FINE"], fine="30000", facts="未履行安全生产管理职责",
+                          law="《安全生产法》第九十四条第一款", correction_order="限期改正", scores=SCORES, benchmark_code="WSL94.1")
+    assert principal.proposals.get().benchmark_code == "WSL94.1"
