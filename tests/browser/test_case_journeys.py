@@ -312,7 +312,7 @@ def test_case_journey_a__clue_to_archive_with_statement_review_eservice_and_paym
     # when the head approves filing and the officer investigates, proposes 30,000 yuan and serves the notice
     notice = penalty_case_noticed(page, switch, scene, case_id=case_id, fine="30000", scores={}, served=day0)
     party = page.locator("section.party").first
-    assert "建议档次 NORMAL：30000.00–70000.00 元" in party.inner_text()
+    assert "建议档次 一般：30000.00–70000.00 元" in party.inner_text()  # DSC-01: all six dimensions 一般
     statement_end = wd(day0, 3)
     assert party.locator(".statement-end").inner_text() == statement_end.isoformat()
     assert party.locator(".hearing-end").count() == 0  # 30,000 yuan: no hearing right (HRG-01)
@@ -375,11 +375,15 @@ def test_case_journey_a__clue_to_archive_with_statement_review_eservice_and_paym
     assert state(page) == "已送达（履行中）"
     assert f"{today():%Y-%m-%d} 送达" in page.locator(".decision").inner_text()
     payment_code = page.locator(".payment .mono").inner_text()
+    assert not page.locator("#deadlines").get_by_text("送达决定书").count()  # SRV-01 deadline met
     # and closing is refused while the fine is unpaid (CLS-01, PAY-02)
     step(page, "close", status=409)
     assert "CLS-01" in page.locator("#action-errors").inner_text()
-    # then the contact sees the payment notice and pays on the platform's page
+    # then the contact finds the decision in 我的消息, sees the payment notice and pays on the platform's page
     switch("case_contact")
+    page.get_by_role("navigation", name="主导航").get_by_role("link", name="我的消息").click()
+    page.wait_for_url("**/notifications/inbox/")
+    assert f"{decision_number} 电子送达" in page.locator("main").inner_text()
     page.get_by_role("navigation", name="主导航").get_by_role("link", name="罚款缴纳").click()
     page.wait_for_url("**/payments/mine/")
     card = page.locator("article.pay-card", has_text=payment_code)
@@ -416,6 +420,7 @@ def test_case_journey_b__major_fine_hearing_review_disagreement_and_committee(pa
                                facts="检查发现2026年第一季度隐患排查治理记录缺失，涉及重大事故隐患")
     number = page.locator("#case-number").inner_text()
     penalty_case_noticed(page, switch, scene, case_id=case_id, fine="80000", scores={"RISK": "HEAVIER", "CONSEQUENCE_IMPACT": "HEAVIER"}, served=day0)
+    assert "建议档次 从重：70000.00–100000.00 元" in page.locator(".proposal").inner_text()
     # then the notice states the hearing right: 80,000 is above the threshold of 50,000 yuan (HRG-01)
     assert page.locator(".hearing-end").inner_text() == wd(day0, 5).isoformat()
     # when the contact requests a hearing in the portal
@@ -436,7 +441,7 @@ def test_case_journey_b__major_fine_hearing_review_disagreement_and_committee(pa
     form.locator("[name=place]").fill("普陀区应急管理局听证室")
     submit(page, form, status=409)
     errors = page.locator("#action-errors").inner_text()
-    assert "七个工作日前通知当事人" in errors and "HRG-05" in errors
+    assert "七个工作日前通知当事人" in errors and f"最早可定于 {wd(day0, 7):%Y-%m-%d}" in errors and "HRG-05" in errors
     # the refused form is shown again with the names of the possible presiders
     form = page.locator("form[id^='form-hearing_schedule-']")
     assert "陈主持" in form.locator("[name=presider] option").all_inner_texts()
@@ -448,9 +453,10 @@ def test_case_journey_b__major_fine_hearing_review_disagreement_and_committee(pa
     submit(page, form)
     assert "已制作听证通知书" in message(page)
     assert f"{hearing_day:%Y-%m-%d} 于 普陀区应急管理局听证室 举行" in page.locator(".hearing").inner_text()
-    # when the head tries to decide before the hearing was held, after the statement window,
+    # when the head tries to decide before the hearing was held (after the statement window)
     clock(wd(day0, 6))
     open_case(page, case_id)
+    assert page.locator("#form-decide").count() == 0  # the page does not offer it
     answer = post_from_page(page, f"/cases/{case_id}/decide/")
     # then the decision is refused with the rule that forbids it (HRG-10) and nothing changes
     errors = page.locator("#action-errors").inner_text()

@@ -25,7 +25,7 @@ from zhifa.subjects.models import Enterprise
 from . import forms, selectors, services
 from .choices import OPEN_STATES, CaseState, DecisionKind
 from .models import Case, Hearing, LegalReview, Measure, Recusal, Statement
-from .rules import procedure
+from .rules import discretion, procedure
 from .rules import review as review_rules
 from .workflow import allowed_from
 
@@ -137,7 +137,9 @@ def _parties(case: Case) -> list[dict]:
             except ZhifaError:
                 pass
         decision = getattr(party, "decision", None)
-        out.append({"party": party, "proposal": selectors.latest_proposal(party), "notice": notice, "notice_served_on": served,
+        proposal = selectors.latest_proposal(party)
+        out.append({"party": party, "proposal": proposal, "band_label": discretion.BAND_LABELS.get(proposal.band_code, proposal.band_code) if proposal else "",
+                    "notice": notice, "notice_served_on": served,
                     "statement_end": stmt_end, "hearing_end": hearing_end, "statements": list(party.statements.order_by("received_at")),
                     "hearings": list(party.hearings.all()), "decision": decision,
                     "decision_served_on": selectors.served_on(party, decision.document_id) if decision else None,
