@@ -21,6 +21,7 @@ from zhifa.documents.services import document_issue
 from .choices import ActKind, PartyKind
 from .rules import penalties
 from .rules import review as review_rules
+from .selectors import name_of
 
 STATEMENT_CHANNELS = ["登录企业端“案件办理”页面在线提交", "向承办机关递交书面材料", "到承办机关当面陈述（记录在案）"]
 
@@ -34,7 +35,7 @@ def _officers(case) -> list[dict[str, str]]:
     out = []
     for row in case.officers.filter(removed_at__isnull=True).select_related("user").order_by("id"):
         cred = next((c for c in row.user.credentials.all() if c.is_valid_on(today())), None)
-        out.append({"name": row.user.get_full_name() or row.user.username, "credential_no": cred.number if cred else "（无有效执法证）"})
+        out.append({"name": name_of(row.user), "credential_no": cred.number if cred else "（无有效执法证）"})
     return out
 
 
@@ -83,7 +84,7 @@ def context_for(case, kind: str, *, party=None, **objs) -> dict[str, Any]:
     if kind == "FILING_APPROVAL":
         ctx |= {"cause": case.title, "case_source": case.get_origin_display(), "case_summary": case.facts, "basis": case.benchmark_code or "见案件事实",
                 "officers": _officers(case), "handler_opinion": "建议立案调查", "approver_opinion": "同意立案",
-                "approver": case.filing_approved_by.get_full_name() if case.filing_approved_by else "", "approved_on": case.filed_on}
+                "approver": name_of(case.filing_approved_by) if case.filing_approved_by else "", "approved_on": case.filed_on}
     elif kind in ("INQUIRY_RECORD", "CORRECTION_ORDER", "ONSITE_MEASURE"):
         act = objs["act"]
         officers = [o for o in _officers(case)]
@@ -111,26 +112,26 @@ def context_for(case, kind: str, *, party=None, **objs) -> dict[str, Any]:
     elif kind == "HEARING_NOTICE":
         h = objs["hearing"]
         ctx |= {"request_received_on": local_date(h.requested_at), "hearing_at": f"{h.scheduled_on.year}年{h.scheduled_on.month}月{h.scheduled_on.day}日",
-                "hearing_place": h.place, "presiding_officer": h.presider.get_full_name() or h.presider.username, "public": h.public,
+                "hearing_place": h.place, "presiding_officer": name_of(h.presider), "public": h.public,
                 "non_public_reason": h.closed_reason}
     elif kind == "HEARING_RECORD":
         h = objs["hearing"]
-        ctx |= {"hearing_at": str(h.scheduled_on), "hearing_place": h.place, "presiding_officer": h.presider.get_full_name() or h.presider.username,
-                "clerk": h.presider.get_full_name() or h.presider.username, "public": h.public, "investigators": _officers(case),
+        ctx |= {"hearing_at": str(h.scheduled_on), "hearing_place": h.place, "presiding_officer": name_of(h.presider),
+                "clerk": name_of(h.presider), "public": h.public, "investigators": _officers(case),
                 "attendees": [{"name": party.name, "role": "当事人"}] + [{"name": a, "role": "委托代理人"} for a in h.agents],
                 "proceedings": [{"speaker": "记录", "content": objs["summary"]}],
                 "party_signature_note": "当事人已核对签名" if h.party_signed else (h.refusal_note or "当事人缺席")}
     elif kind == "LEGAL_REVIEW_OPINION":
         r = objs["review"]
         labels = {**review_rules.CHECKLIST, review_rules.NON_SITE_ITEM: "非现场视听资料、电子数据真实、清晰、完整、准确、合法"}
-        ctx |= {"submitted_by": r.submitted_by.get_full_name() or r.submitted_by.username, "submitted_on": local_date(r.submitted_at),
+        ctx |= {"submitted_by": name_of(r.submitted_by), "submitted_on": local_date(r.submitted_at),
                 "case_summary": case.facts, "proposed_decision": "；".join(f"{p['kind']} {p['fine'] or ''}" for p in r.snapshot.get("parties", [])),
                 "review_items": [{"item": labels.get(k, k), "result": "通过" if v["result"] == "PASS" else "不通过", "comment": v.get("comment", "")} for k, v in r.items.items()],
-                "conclusion": r.get_opinion_display(), "opinion": r.opinion_text, "reviewers": [r.reviewer.get_full_name() or r.reviewer.username]}
+                "conclusion": r.get_opinion_display(), "opinion": r.opinion_text, "reviewers": [name_of(r.reviewer)]}
     elif kind == "COMMITTEE_DECISION":
         c = objs["committee"]
-        ctx |= {"meeting_at": str(c.held_on), "place": case.organisation.name, "chair": c.recorded_by.get_full_name() or c.recorded_by.username,
-                "attendees": [m.strip() for m in c.members.replace("，", ",").split(",") if m.strip()] or [c.members], "recorder": c.recorded_by.get_full_name() or c.recorded_by.username,
+        ctx |= {"meeting_at": str(c.held_on), "place": case.organisation.name, "chair": name_of(c.recorded_by),
+                "attendees": [m.strip() for m in c.members.replace("，", ",").split(",") if m.strip()] or [c.members], "recorder": name_of(c.recorded_by),
                 "case_summary": case.facts, "disagreement": c.review.opinion_text if c.review else "", "discussion": [{"speaker": "集体讨论", "opinion": c.text}],
                 "decision": c.get_conclusion_display() + "：" + c.text}
     elif kind == "PENALTY_DECISION":

@@ -20,6 +20,7 @@ from zhifa.subjects.models import ContactAuthorisation
 from . import services
 from .choices import Origin
 from .models import Case
+from .selectors import name_of
 
 SCORES = dict.fromkeys(("RISK", "CIRCUMSTANCE_MANNER", "CONSEQUENCE_IMPACT", "FAULT", "CORRECTION", "COOPERATION"), "NORMAL")
 
@@ -37,7 +38,7 @@ def _demo_evidence(officer, enterprise):
     body = f"{enterprise.uscc} 许可证到期后用电与产量数据摘录（演示）".encode()
     item = evidence_register(actor=officer, chunks=[body], original_filename="extract.txt", declared_content_type="text/plain",
                              kind=EvidenceKind.ELECTRONIC_DATA, title="许可证到期后生产数据摘录", production_method="系统导出",
-                             produced_at=timezone.now() - timedelta(hours=1), producer=officer.get_full_name() or officer.username,
+                             produced_at=timezone.now() - timedelta(hours=1), producer=name_of(officer),
                              object_proven="许可证过期后仍在生产", source=EvidenceSource.SHARED_DATA, enterprise=enterprise)
     evidence_review(actor=legal, item=item, criteria=dict.fromkeys(("TRUE", "CLEAR", "COMPLETE", "ACCURATE", "LAWFUL"), True), opinion="数据来源可靠")
     return item
@@ -69,7 +70,7 @@ def demo_cases_create() -> list[Case]:
             services.case_close_investigation(actor=officer, case=case)
             (notice,) = services.case_notice_issue(actor=officer, case=case)
             services.case_serve(actor=officer, party=party, document=notice.document, method="DIRECT", served_on=today(),
-                                recipient=users["enterprise"].get_full_name() or "企业联系人", recipient_role="企业安全管理人员")
+                                recipient=name_of(users["enterprise"]), recipient_role="企业安全管理人员")
             made.append(case)
         for i, clue in enumerate(clues):
             case = services.case_open_from_clue(actor=officer, clue=clue, officers=[officer2])

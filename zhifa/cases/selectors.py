@@ -27,6 +27,11 @@ from .rules.findings import Finding
 from .rules.procedure import OfficerFacts
 
 
+def name_of(user) -> str:
+    """A person's name as shown to people: the full name, else 姓名 (User.__str__), else the login."""
+    return user.get_full_name() or str(user)
+
+
 def contact_enterprise_ids(user, on: date | None = None) -> list[int]:
     """Enterprises an enterprise contact is authorised for today (SUB-17)."""
     if not getattr(user, "is_authenticated", False) or user.role != Role.ENTERPRISE_CONTACT:

@@ -26,6 +26,7 @@ from django.utils import timezone
 from zhifa.accounts.access import can_write
 from zhifa.accounts.choices import Role
 from zhifa.accounts.models import OfficerCredential, User
+from zhifa.clues.facts import flatten_facts
 from zhifa.clues.models import Clue
 from zhifa.clues.rules import canonical_json, snapshot_hash
 from zhifa.common.calendar_store import get_calendar
@@ -197,7 +198,8 @@ def _move(case: Case, transition: str, kind: str, summary: str, *, actor, payloa
     except Exception as exc:  # django_fsm.TransitionNotAllowed
         if exc.__class__.__name__ != "TransitionNotAllowed":
             raise
-        raise case_error(CaseErrorCode.WRONG_STATE, f"案件当前处于「{case.get_state_display()}」，不能进行此操作", status=409) from None
+        raise case_error(CaseErrorCode.WRONG_STATE, f"案件当前处于「{case.get_state_display()}」，按法定程序的顺序不能进行此操作（不得跳过或颠倒法定步骤）",
+                         rule="CAS-01", status=409) from None
     case.save()
     _event(case, kind, summary, actor=actor, state_from=before, payload=payload)
 
@@ -238,7 +240,7 @@ def case_open(*, actor, enterprise: Enterprise, title: str, facts: str, origin: 
     team = list(dict.fromkeys([actor, *officers]))
     for u in team:
         if u.role not in HANDLER_ROLES or not u.organisation_id or not u.organisation.path.startswith(actor.organisation.path.split("/")[0]):
-            raise case_error(CaseErrorCode.INVALID_INPUT, f"「{u.get_full_name() or u.username}」不是本机关的执法人员", field="officers")
+            raise case_error(CaseErrorCode.INVALID_INPUT, f"「{selectors.name_of(u)}」不是本机关的执法人员", field="officers")
     principal = enterprise.principal if dual_penalty else None
     if dual_penalty and principal is None:
         raise case_error(CaseErrorCode.INVALID_INPUT, "该企业未登记主要负责人，无法适用一案双罚", field="dual_penalty", rule="DEC-03")
@@ -266,7 +268,8 @@ def case_open_from_clue(*, actor, clue: Clue, officers: Sequence[User], dual_pen
         raise not_found("线索")
     if Case.objects.filter(clue=clue).exclude(state=CaseState.NOT_FILED).exists():
         raise case_error(CaseErrorCode.INVALID_INPUT, "该线索已立案", field="clue")
-    facts = f"{clue.title}。" + "；".join(f"{k}：{v}" for k, v in sorted(clue.facts.items()) if isinstance(v, (str, int, float)))[:4000]
+    rows = flatten_facts(clue.facts)
+    facts = (f"{clue.title}。\n" + "\n".join(f"{label}：{value}" for label, value in rows))[:4000]
     case = case_open(actor=actor, enterprise=clue.enterprise, title=clue.title, facts=facts, officers=officers, clue=clue,
                      origin=Origin.NON_SITE if clue.scenario_id else Origin.COMPLAINT,
                      benchmark_code=benchmark_code_for_scenario(actor.organisation, clue.rule_id),
@@ -309,7 +312,7 @@ def case_officer_assign(*, actor, case: Case, user: User, role: str = OfficerRol
         row, created = CaseOfficer.objects.get_or_create(case=case, user=user, defaults={"role": role})
         if not created:
             raise case_error(CaseErrorCode.INVALID_INPUT, "该人员已在办案人员中（回避的人员不得重新指派）", field="user", rule="RCS-04")
-        _event(case, EventKind.OFFICER_ASSIGNED, f"指派执法人员 {user.get_full_name() or user.username}", actor=actor, payload={"user": user.pk})
+        _event(case, EventKind.OFFICER_ASSIGNED, f"指派执法人员 {selectors.name_of(user)}", actor=actor, payload={"user": user.pk})
     return row
 
 
@@ -598,7 +601,7 @@ def case_propose(*, actor, party: CaseParty, kind: str, facts: str, law: str, pe
             aggravation_reasons=clean_text(aggravation_reasons, 4000), deviation_reasons=clean_text(deviation_reasons, 4000), facts=facts, law=law,
             discretion=clean_text(discretion_text, 4000), correction_order=clean_text(correction_order, 4000), education=clean_text(education, 4000),
             created_by=actor)
-        _event(case, EventKind.PROPOSED, f"{party.name}：{proposal.get_kind_display()}" + (f"，罚款{fine_amount}元" if fine_amount else ""), actor=actor,
+        _event(case, EventKind.PROPOSAL, f"{party.name}：{proposal.get_kind_display()}" + (f"，罚款{fine_amount}元" if fine_amount else ""), actor=actor,
                payload={"proposal": proposal.pk, "warnings": [w.message for w in warnings]})
     return proposal
 
@@ -789,12 +792,12 @@ def case_recusal_apply(*, actor, case: Case, officer: User, reason: str, applica
     reason = _required(reason, "reason", "申请回避的理由", 2000)
     if not case.officers.filter(user=officer, removed_at__isnull=True).exists():
         raise case_error(CaseErrorCode.INVALID_INPUT, "被申请回避的人员不是本案在办人员", field="officer")
-    applicant = clean_text(applicant, 200) or (case.enterprise.name if actor.role == Role.ENTERPRISE_CONTACT else (actor.get_full_name() or actor.username))
+    applicant = clean_text(applicant, 200) or (case.enterprise.name if actor.role == Role.ENTERPRISE_CONTACT else (selectors.name_of(actor)))
     now = timezone.now()
     due = deadlines.recusal_deadline(local_date(now), int(_rule("recusal.decide_wd", case, local_date(now))), get_calendar()).due_date
     with transaction.atomic():
         r = Recusal.objects.create(case=case, officer=officer, applicant=applicant, reason=reason, applied_at=now, due_on=due)
-        _event(case, EventKind.RECUSAL_APPLIED, f"{applicant}申请{officer.get_full_name() or officer.username}回避", actor=actor, payload={"recusal": r.pk})
+        _event(case, EventKind.RECUSAL_APPLIED, f"{applicant}申请{selectors.name_of(officer)}回避", actor=actor, payload={"recusal": r.pk})
     return r
 
 

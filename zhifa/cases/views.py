@@ -42,9 +42,7 @@ def _get_case(request: HttpRequest, pk: int) -> Case:
     return case
 
 
-def _name(user) -> str:
-    """The person's name as the pages show it (姓名, else the account name)."""
-    return user.get_full_name() or str(user)
+_name = selectors.name_of
 
 
 def _officer_choices(user) -> list[tuple[str, str]]:
