@@ -9,6 +9,8 @@ from __future__ import annotations
 
 from django.db.models import Q
 
+from zhifa.common.errors import CommonErrorCode, ZhifaError
+
 from .choices import REGISTER_WRITER_ROLES, STAFF_ROLES, Role
 from .models import Organisation, User
 
@@ -43,3 +45,11 @@ def can_write(user: User) -> bool:
 def can_write_register(user: User) -> bool:
     """Register data (enterprises, licences, filings) is written through import or by admin roles."""
     return can_write(user) and (user.is_superuser or user.role in REGISTER_WRITER_ROLES)
+
+
+def require_writer(actor) -> None:
+    """Services start here: a signed-in, active user whose role may write at all (auditors never)."""
+    if not getattr(actor, "is_authenticated", False) or not actor.is_active:
+        raise ZhifaError(CommonErrorCode.NOT_AUTHENTICATED, "请先登录", status=401)
+    if not can_write(actor):
+        raise ZhifaError(CommonErrorCode.READ_ONLY_ROLE, "您的角色只能查看，不能修改任何记录", status=403)

@@ -23,14 +23,14 @@ from typing import Any
 from django.db import transaction
 from django.utils import timezone
 
-from zhifa.accounts.access import can_write
+from zhifa.accounts.access import require_writer as _require_writer
 from zhifa.accounts.choices import Role
 from zhifa.accounts.models import OfficerCredential, User
 from zhifa.clues.facts import flatten_facts
 from zhifa.clues.models import Clue
 from zhifa.clues.rules import canonical_json, snapshot_hash
 from zhifa.common.calendar_store import get_calendar
-from zhifa.common.errors import CommonErrorCode, ZhifaError
+from zhifa.common.text import clean_text as _clean_text
 from zhifa.common.timeutil import local_date, today
 from zhifa.evidence.choices import LinkTarget
 from zhifa.evidence.models import EvidenceItem
@@ -98,9 +98,7 @@ OPEN_BEFORE_DECISION = frozenset({CaseState.INVESTIGATING, CaseState.PROPOSED, C
 
 
 def clean_text(value: Any, max_length: int = MAX_TEXT) -> str:
-    """Printable characters only (NUL would be a 500 on PostgreSQL), newlines kept, bounded."""
-    text = "" if value is None else str(value)
-    return "".join(ch for ch in text if ch.isprintable() or ch in "\n\t").strip()[:max_length]
+    return _clean_text(value, max_length)
 
 
 def _required(value: Any, field: str, label: str, max_length: int = MAX_TEXT) -> str:
@@ -125,13 +123,6 @@ def money(value: Any, field: str, label: str) -> Decimal:
     if raw >= Decimal("1e12"):
         raise case_error(CaseErrorCode.INVALID_INPUT, f"{label}超出允许范围", field=field)
     return raw.quantize(Decimal("0.01"))
-
-
-def _require_writer(actor) -> None:
-    if not getattr(actor, "is_authenticated", False) or not actor.is_active:
-        raise ZhifaError(CommonErrorCode.NOT_AUTHENTICATED, "请先登录", status=401)
-    if not can_write(actor):
-        raise ZhifaError(CommonErrorCode.READ_ONLY_ROLE, "您的角色只能查看，不能修改任何记录", status=403)
 
 
 def _visible(actor, case: Case) -> None:

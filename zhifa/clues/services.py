@@ -27,11 +27,12 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from zhifa.accounts.access import can_write
+from zhifa.accounts.access import require_writer as _require_writer
 from zhifa.accounts.choices import STAFF_ROLES, Role
 from zhifa.accounts.models import Organisation
 from zhifa.common.calendar_store import get_calendar
-from zhifa.common.errors import CommonErrorCode, ZhifaError
 from zhifa.common.ids import InvalidIdentifier, validate_uscc
+from zhifa.common.text import clean_text
 from zhifa.common.timeutil import local_date, today
 from zhifa.evidence.choices import EvidenceKind, EvidenceSource
 from zhifa.evidence.models import EvidenceItem
@@ -73,19 +74,6 @@ MIN_TEXT = 4
 
 
 # --- helpers ------------------------------------------------------------------------------------
-
-
-def clean_text(value: Any, max_length: int) -> str:
-    """Printable characters only (NUL would be a 500 on PostgreSQL), newlines kept, bounded."""
-    text = "" if value is None else str(value)
-    return "".join(ch for ch in text if ch.isprintable() or ch in "\n\t").strip()[:max_length]
-
-
-def _require_writer(actor) -> None:
-    if not getattr(actor, "is_authenticated", False) or not actor.is_active:
-        raise ZhifaError(CommonErrorCode.NOT_AUTHENTICATED, "请先登录", status=401)
-    if not can_write(actor):
-        raise ZhifaError(CommonErrorCode.READ_ONLY_ROLE, "您的角色只能查看，不能修改任何记录", status=403)
 
 
 def is_handler(user) -> bool:

@@ -23,9 +23,10 @@ from django.utils import timezone
 from zhifa.access.choices import ObjectType as AccessObjectType
 from zhifa.access.services import access_authorise
 from zhifa.accounts.access import can_write
+from zhifa.accounts.access import require_writer as _require_writer
 from zhifa.accounts.choices import STAFF_ROLES, Role
 from zhifa.accounts.models import OfficerCredential
-from zhifa.common.errors import CommonErrorCode, ZhifaError
+from zhifa.common.errors import ZhifaError
 from zhifa.common.timeutil import today
 from zhifa.ledger.services import ledger_append
 from zhifa.subjects.models import ContactAuthorisation, Enterprise
@@ -69,13 +70,6 @@ CORRECTABLE_FIELDS = (
 
 def _is_contact(user) -> bool:
     return user.role == Role.ENTERPRISE_CONTACT
-
-
-def _require_writer(actor) -> None:
-    if not getattr(actor, "is_authenticated", False) or not actor.is_active:
-        raise ZhifaError(CommonErrorCode.NOT_AUTHENTICATED, "请先登录", status=401)
-    if not can_write(actor):
-        raise ZhifaError(CommonErrorCode.READ_ONLY_ROLE, "您的角色只能查看，不能修改任何记录", status=403)
 
 
 def _require_visible(actor, item: EvidenceItem) -> None:

@@ -23,9 +23,10 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from zhifa.accounts.access import can_see_organisation, can_write
+from zhifa.accounts.access import require_writer as _require_writer
 from zhifa.accounts.choices import Role
 from zhifa.accounts.models import Organisation
-from zhifa.common.errors import CommonErrorCode, ZhifaError
+from zhifa.common.errors import ZhifaError
 from zhifa.common.ids import ID_NUMBER_RE, InvalidIdentifier, is_valid_uscc, normalize_uscc, validate_id_number
 from zhifa.common.masking import mask_id_number
 from zhifa.common.timeutil import SHANGHAI, local_date, today
@@ -131,13 +132,6 @@ def payer_id_for_storage(value: Any, *, known_uscc: str = "") -> str:
 
 
 # --- permission helpers --------------------------------------------------------------------------
-
-
-def _require_writer(actor) -> None:
-    if not getattr(actor, "is_authenticated", False) or not actor.is_active:
-        raise ZhifaError(CommonErrorCode.NOT_AUTHENTICATED, "请先登录", status=401)
-    if not can_write(actor):
-        raise ZhifaError(CommonErrorCode.READ_ONLY_ROLE, "您的角色只能查看，不能修改任何记录", status=403)
 
 
 def is_handler(user) -> bool:
