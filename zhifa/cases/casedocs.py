@@ -59,7 +59,10 @@ def _party(case, party=None) -> dict[str, Any]:
 
 
 def _evidence(case) -> list[str]:
-    items = [f"{link.item.title}（{link.proves}）" for link in case.evidence.select_related("item").order_by("id")]
+    """EVI-01/EVI-05: only admissible evidence may found the facts a notice or decision states."""
+    from zhifa.evidence.selectors import admissibility_of
+
+    items = [f"{link.item.title}（{link.proves}）" for link in case.evidence.select_related("item").order_by("id") if admissibility_of(link.item).usable]
     return items or ["（见案卷证据目录）"]
 
 

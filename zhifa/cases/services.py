@@ -569,7 +569,8 @@ def case_propose(*, actor, party: CaseParty, kind: str, facts: str, law: str, pe
                 raise case_error(CaseErrorCode.INVALID_INPUT, f"裁量基准「{bench.code}」适用于{'单位' if bench.party_kind == 'ORG' else '个人'}，"
                                  f"与当事人「{party.name}」不符，请选择适用于该当事人的条款", field="benchmark_code", rule="DEC-03")
             band = discretion.propose_band(bench, scores)
-            findings += discretion.fine_findings(bench, fine_amount, band, aggravation_reasons=clean_text(aggravation_reasons, 4000))
+            findings += discretion.fine_findings(bench, fine_amount, band, aggravation_reasons=clean_text(aggravation_reasons, 4000),
+                                                 income=party.income_prev_year)
             if any(f.code.endswith("OUTSIDE_BAND") or not f.blocking for f in findings) and not clean_text(deviation_reasons, 4000):
                 findings.append(Finding("DSC-03", "DEVIATION_REASON_MISSING", "罚款偏离建议裁量档次的，须说明理由（将提交法制审核）"))
             others = Decision.objects.filter(party__case__act_key=case.act_key, kind=DecisionKind.PENALTY, fine__gt=0,
@@ -733,6 +734,14 @@ def case_hearing_schedule(*, actor, hearing: Hearing, presider: User, scheduled_
         raise case_error(CaseErrorCode.FORBIDDEN_BY_RULE, f"应当在举行听证的七个工作日前通知当事人，最早可定于 {earliest:%Y-%m-%d}", field="scheduled_on", rule="HRG-05", status=409)
     if not public and not clean_text(closed_reason, 200):
         raise case_error(CaseErrorCode.INVALID_INPUT, "不公开举行听证的，须说明涉及国家秘密、商业秘密或者个人隐私的理由", field="closed_reason", rule="HRG-07")
+    late_hold = None
+    try:
+        hold_days = int(rs("hearing.hold_within_days", organisation=case.organisation, on=today()).value)
+        if (scheduled_on - local_date(hearing.requested_at)).days > hold_days:
+            # HRG-06 (SHOULD): a warning on the timeline, not a refusal.
+            late_hold = f"听证日期距申请已超过{hold_days}日（HRG-06）"
+    except RuleNotConfigured:
+        pass
     with transaction.atomic():
         hearing = Hearing.objects.select_for_update().get(pk=hearing.pk)
         if hearing.outcome:
@@ -740,7 +749,8 @@ def case_hearing_schedule(*, actor, hearing: Hearing, presider: User, scheduled_
         hearing.presider, hearing.scheduled_on, hearing.place, hearing.public, hearing.closed_reason = presider, scheduled_on, place, bool(public), clean_text(closed_reason, 200)
         hearing.notice_document = casedocs.issue(case, "HEARING_NOTICE", actor=actor, party=hearing.party, hearing=hearing)
         hearing.save()
-        _event(case, EventKind.HEARING_SCHEDULED, f"听证通知：{scheduled_on:%Y-%m-%d} {place}", actor=actor, payload={"hearing": hearing.pk})
+        _event(case, EventKind.HEARING_SCHEDULED, f"听证通知：{scheduled_on:%Y-%m-%d} {place}" + (f"；{late_hold}" if late_hold else ""), actor=actor,
+               payload={"hearing": hearing.pk, "warning": late_hold})
     return hearing
 
 

@@ -373,3 +373,17 @@ def test_dec_03__dual_penalty_makes_the_principal_a_party_with_his_own_benchmark
     services.case_propose(actor=w.officer, party=principal, kind="PENALTY", penalty_types=["FINE"], fine="30000", facts="未履行安全生产管理职责",
                           law="《安全生产法》第九十四条第一款", correction_order="限期改正", scores=SCORES, benchmark_code="WSL94.1")
     assert principal.proposals.get().benchmark_code == "WSL94.1"
+
+
+def test_evi_05__inadmissible_evidence_is_left_out_of_the_notice(world, on_day):
+    from zhifa.cases import casedocs
+    from zhifa.evidence.services import evidence_register
+    from zhifa.evidence.tests.samples import chunked, jpeg_bytes, metadata
+
+    w = world
+    case = _investigated(w, on_day)
+    unreviewed = evidence_register(actor=w.officer, chunks=chunked(jpeg_bytes(seed=9)), original_filename="b.jpg", declared_content_type="image/jpeg",
+                                   **metadata(enterprise=w.enterprise, title="未审核照片"))
+    services._link_evidence(w.officer, case, unreviewed, "待核实")
+    listed = casedocs._evidence(case)
+    assert any("现场照片" in e for e in listed) and not any("未审核照片" in e for e in listed)
