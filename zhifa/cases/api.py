@@ -87,20 +87,8 @@ class CaseActionView(ZhifaAPIMixin, APIView):
         case = _case(request, pk)
         if action not in views.ACTIONS:
             raise ZhifaError(CommonErrorCode.NOT_FOUND, "没有这个办理步骤", status=404)
-        form_class, call = views.ACTIONS[action]
-        data = request.data
-        kwargs = {}
-        if action in ("act", "recusal_apply"):
-            kwargs["officer_choices"] = [(str(o.user_id), "") for o in case.officers.filter(removed_at__isnull=True)]
-        if action == "hearing_schedule":
-            from zhifa.accounts.models import User
-
-            kwargs["presider_choices"] = [(str(u.pk), "") for u in User.objects.only("pk")]
-        if action == "review_complete":
-            from .rules import review as review_rules
-
-            kwargs["items"] = [(c, c) for c in review_rules.checklist_for(non_site=case.origin == "NON_SITE")]
-        form = form_class(data, **kwargs)
+        call = views.ACTIONS[action][1]
+        form = views.action_form(case, action, request.data)
         if not form.is_valid():
             raise ZhifaError(CaseErrorCode.INVALID_INPUT, "提交的内容有误", status=400, details={"fields": {k: [str(e) for e in v] for k, v in form.errors.items()}})
         message = call(request, case, form.cleaned_data)

@@ -133,6 +133,7 @@ class EventKind(models.TextChoices):
     EVIDENCE_LINKED = "EVIDENCE_LINKED", "关联证据"
     PROPOSED = "PROPOSED", "调查终结"
     PROPOSAL = "PROPOSAL", "提出处理意见"
+    PARTY_ADDED = "PARTY_ADDED", "追加当事人"
     NOTICE_ISSUED = "NOTICE_ISSUED", "制作告知书"
     DOCUMENT_SERVED = "DOCUMENT_SERVED", "文书送达"
     STATEMENT = "STATEMENT", "陈述申辩"

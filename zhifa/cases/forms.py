@@ -248,3 +248,13 @@ class ExtensionForm(forms.Form):
 class EnforcementForm(forms.Form):
     party = forms.IntegerField(widget=forms.HiddenInput)
     court = forms.CharField(label="受理法院", max_length=100)
+
+
+class PartyAddForm(forms.Form):
+    person = forms.ChoiceField(label="人员", choices=())
+    role = forms.ChoiceField(label="身份", choices=[("PRINCIPAL", "主要负责人（一案双罚）"), ("RESPONSIBLE", "其他直接责任人员")])
+    reason = forms.CharField(label="理由（依据的条款）", max_length=500)
+
+    def __init__(self, *args, person_choices=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["person"].choices = person_choices

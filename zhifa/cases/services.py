@@ -307,6 +307,30 @@ def case_officer_assign(*, actor, case: Case, user: User, role: str = OfficerRol
     return row
 
 
+def case_party_add(*, actor, case: Case, person, role: str = PartyRole.RESPONSIBLE, reason: str = "") -> CaseParty:
+    """Add a natural person as a party during investigation: the principal person (一案双罚,
+    DEC-03) or a directly responsible person where the cited article also fines them (DEC-11). The
+    person must be one of the enterprise's registered people."""
+    from zhifa.subjects.models import EnterprisePerson
+
+    _require_handler(actor, case)
+    case = Case.objects.get(pk=case.pk)
+    if case.state != CaseState.INVESTIGATING:
+        raise case_error(CaseErrorCode.WRONG_STATE, "只有在调查阶段才能追加当事人", status=409, rule="CAS-01")
+    if role not in (PartyRole.PRINCIPAL, PartyRole.RESPONSIBLE):
+        raise case_error(CaseErrorCode.INVALID_INPUT, "只能追加主要负责人或其他直接责任人员", field="role")
+    linked = case.enterprise.principal_id == person.pk or EnterprisePerson.objects.filter(enterprise=case.enterprise, person=person).exists()
+    if not linked:
+        raise case_error(CaseErrorCode.INVALID_INPUT, "该人员不是本单位登记的负责人或从业人员", field="person")
+    if case.parties.filter(person=person).exists():
+        raise case_error(CaseErrorCode.INVALID_INPUT, "该人员已是本案当事人", field="person")
+    with transaction.atomic():
+        party = CaseParty.objects.create(case=case, role=role, kind=PartyKind.INDIVIDUAL, person=person, name=person.name)
+        _event(case, EventKind.PARTY_ADDED, f"追加当事人：{party.get_role_display()} {person.name}", actor=actor,
+               payload={"party": party.pk, "reason": clean_text(reason, 500)})
+    return party
+
+
 # --- investigation ------------------------------------------------------------------------------
 
 

@@ -180,6 +180,7 @@ def _context(request: HttpRequest, case: Case, bound: dict | None = None) -> dic
         "committee": forms.CommitteeForm(), "decide": forms.DecideForm(), "serve": forms.ServeForm(), "refuse": forms.ReasonForm(), "empty": forms.EmptyForm(),
         "measure_request": forms.MeasureRequestForm(), "measure_approve": forms.MeasureDecisionForm(), "measure_extend": forms.MeasureExtendForm(),
         "measure_handle": forms.MeasureHandleForm(), "extend": forms.ExtensionForm(), "enforce": forms.EnforcementForm(),
+        "party_add": forms.PartyAddForm(person_choices=_person_choices(case)),
     }
     blank.update(bound or {})
     facts = selectors.case_facts(case)
@@ -257,6 +258,21 @@ def _review_complete(request, case, d):
     return "已出具法制审核意见"
 
 
+def _people(case: Case):
+    """The enterprise's registered people (principal and staff) who may be added as parties."""
+    from django.db.models import Q
+
+    from zhifa.subjects.models import Person
+
+    return Person.objects.filter(Q(pk=case.enterprise.principal_id) | Q(roles__enterprise=case.enterprise)).distinct()
+
+
+def _person_choices(case: Case) -> list[tuple[str, str]]:
+    from zhifa.common.masking import mask_person_name
+
+    return [(str(p.pk), mask_person_name(p.name)) for p in _people(case)[:100]]
+
+
 def _decide(request, case, d):
     text = d["statements_response"]
     ds = services.case_decide(actor=request.user, case=case, statements_response={p.pk: text for p in case.parties.all()} if text else None)
@@ -310,9 +326,27 @@ ACTIONS: dict[str, tuple[type, Callable]] = {
     "extend": (forms.ExtensionForm, lambda r, c, d: services.case_extension_approve(actor=r.user, case=c, days=d["days"], reason=d["reason"]) and "已批准延长办案期限"),
     "enforce": (forms.EnforcementForm, lambda r, c, d: services.case_enforcement_apply(
         actor=r.user, party=_one(c.parties, d["party"]), court=d["court"]) and "已记录申请法院强制执行"),
+    "party_add": (forms.PartyAddForm, lambda r, c, d: services.case_party_add(
+        actor=r.user, case=c, person=_one(_people(c), int(d["person"])), role=d["role"], reason=d["reason"]) and "已追加当事人"),
     "close": (forms.EmptyForm, lambda r, c, d: services.case_close(actor=r.user, case=c) and "已结案"),
     "archive": (forms.EmptyForm, lambda r, c, d: services.case_archive(actor=r.user, case=c) and "已立卷归档"),
 }
+
+
+def action_form(case: Case, action: str, data):
+    """The bound form of one step, with the choices that depend on the case (page and API)."""
+    form_class = ACTIONS[action][0]
+    kwargs = {}
+    if form_class in (forms.ActForm, forms.RecusalApplyForm):
+        kwargs["officer_choices"] = _active_officer_choices(case)
+    if form_class is forms.HearingScheduleForm:
+        # any user passes the form, so that the service names the rule (HRG-08) for an investigator
+        kwargs["presider_choices"] = [(str(u.pk), "") for u in User.objects.all().only("pk")]
+    if form_class is forms.PartyAddForm:
+        kwargs["person_choices"] = _person_choices(case)
+    if form_class is forms.ReviewCompleteForm:
+        kwargs["items"] = _checklist(case)
+    return form_class(data, **kwargs)
 
 
 @login_required
@@ -324,15 +358,7 @@ def case_action(request: HttpRequest, pk: int, action: str) -> HttpResponse:
     if action not in ACTIONS:
         raise Http404
     form_class, call = ACTIONS[action]
-    kwargs = {}
-    if form_class in (forms.ActForm, forms.RecusalApplyForm):
-        kwargs["officer_choices"] = _active_officer_choices(case)
-    if form_class is forms.HearingScheduleForm:
-        # any user passes the form, so that the service names the rule (HRG-08) for an investigator
-        kwargs["presider_choices"] = [(str(u.pk), "") for u in User.objects.all().only("pk")]
-    if form_class is forms.ReviewCompleteForm:
-        kwargs["items"] = _checklist(case)
-    form = form_class(request.POST, **kwargs)
+    form = action_form(case, action, request.POST)
     status = 400
     if form.is_valid():
         try:

@@ -387,3 +387,21 @@ def test_evi_05__inadmissible_evidence_is_left_out_of_the_notice(world, on_day):
     services._link_evidence(w.officer, case, unreviewed, "待核实")
     listed = casedocs._evidence(case)
     assert any("现场照片" in e for e in listed) and not any("未审核照片" in e for e in listed)
+
+
+def test_dec_11__a_directly_responsible_person_is_added_as_a_party(world, on_day):
+    from zhifa.subjects.models import EnterprisePerson
+    from zhifa.subjects.tests.factories import PersonFactory
+
+    w = world
+    on_day(FILED)
+    case = _open(w)
+    services.case_file(actor=w.head, case=case)
+    manager = PersonFactory(name="钱经理")
+    stranger = PersonFactory(name="孙路人")
+    EnterprisePerson.objects.create(enterprise=w.enterprise, person=manager, role="SAFETY_MANAGER")
+    with pytest.raises(ZhifaError) as exc:
+        services.case_party_add(actor=w.officer, case=case, person=stranger, reason="第九十六条")
+    assert exc.value.field == "person"
+    party = services.case_party_add(actor=w.officer, case=case, person=manager, reason="《安全生产法》第九十六条")
+    assert party.role == "RESPONSIBLE" and party.kind == "INDIVIDUAL"
