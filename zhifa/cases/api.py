@@ -20,6 +20,7 @@ from zhifa.common.errors import CommonErrorCode, ZhifaError
 from zhifa.common.pagination import ZhifaPageNumberPagination
 
 from . import selectors, views
+from .choices import CaseState
 from .errors import CaseErrorCode, not_found
 from .models import Case, CaseEvent
 from .workflow import allowed_from
@@ -51,7 +52,7 @@ class CaseListView(ZhifaAPIMixin, generics.ListAPIView):
     def get_queryset(self):
         qs = selectors.cases_visible_to(self.request.user).order_by("-created_at", "-id")
         state = self.request.query_params.get("state")
-        return qs.filter(state=state) if state else qs
+        return qs.filter(state=state) if state in CaseState.values else qs
 
 
 def _case(request, pk) -> Case:

@@ -25,6 +25,7 @@ from rest_framework.views import APIView
 from zhifa.common.api_views import ZhifaAPIMixin
 from zhifa.common.openapi import ErrorResponseSerializer, ZhifaAutoSchema
 from zhifa.common.pagination import ZhifaPageNumberPagination
+from zhifa.common.text import clean_text
 
 from . import rules, selectors, services
 from .choices import DeliveryKind, ReportStatus
@@ -167,12 +168,14 @@ class MessageListView(ZhifaAPIMixin, generics.GenericAPIView):
     )
     def get(self, request):
         qs = self.get_queryset()
-        ref = request.query_params.get("ref")
+        # Filters are plain text: clean_text drops NUL and other control characters (PostgreSQL
+        # refuses NUL in text, which would be a 500).
+        ref = clean_text(request.query_params.get("ref"), 64)
         if ref:
-            qs = qs.filter(ref=ref[:64])
-        channel = request.query_params.get("channel")
+            qs = qs.filter(ref=ref)
+        channel = clean_text(request.query_params.get("channel"), 16)
         if channel:
-            qs = qs.filter(channel=channel[:16])
+            qs = qs.filter(channel=channel)
         page = self.paginate_queryset(qs)
         return self.get_paginated_response(MessageSerializer(page, many=True).data)
 
