@@ -6,11 +6,19 @@ from collections.abc import Mapping
 from datetime import timedelta
 from typing import Any
 
-from django.db.models import DecimalField, Exists, F, Max, OuterRef, Q, Subquery, Sum
-from django.db.models.functions import Round
+from django.db import connection
+from django.db.models import F, Max, OuterRef, Q, Subquery
 
 from zhifa.subjects.choices import ChemicalRole
-from zhifa.subjects.models import ChemicalProduct, HazardClassIncompatibility, PermittedChemical, StorageItem, StorageZone, StorageZoneClass
+from zhifa.subjects.models import (
+    ChemicalProduct,
+    Enterprise,
+    HazardClassIncompatibility,
+    PermittedChemical,
+    StorageItem,
+    StorageZone,
+    StorageZoneClass,
+)
 from zhifa.subjects.rules import storage_zone_defects
 
 from ..records import EnterpriseRecord
@@ -99,25 +107,41 @@ class StorageDefective(Evaluator):
         return ctx.scope(StorageZone.objects.order_by()).annotate(latest=Subquery(latest)).filter(latest__isnull=False)
 
     def candidates(self, ctx: Context, params: Mapping[str, Any]):
-        # The latest-snapshot subquery is inlined wherever it is referenced, so the item-level defects
-        # (class not allowed, variety not permitted, an incompatible partner) share one EXISTS over the
-        # snapshot instead of one each; only the zone total needs a second pass over it.
-        snapshot = StorageItem.objects.filter(zone=OuterRef("pk"), recorded_on=OuterRef("latest"))
-        allowed = Exists(StorageZoneClass.objects.filter(zone=OuterRef("zone"), hazard_class=OuterRef("hazard_class")))
-        permitted = Exists(PermittedChemical.objects.filter(enterprise=OuterRef(OuterRef("enterprise")), cas_number=OuterRef("cas_number")))
-        clash = HazardClassIncompatibility.objects.order_by()
-        partner = StorageItem.objects.filter(zone=OuterRef("zone"), recorded_on=OuterRef("recorded_on")).filter(
-            Q(hazard_class__in=clash.filter(class_a=OuterRef(OuterRef("hazard_class"))).values("class_b"))
-            | Q(hazard_class__in=clash.filter(class_b=OuterRef(OuterRef("hazard_class"))).values("class_a"))
-        )
-        item_defect = snapshot.filter(~allowed | ~permitted | Exists(partner))
-        total = snapshot.order_by().values("zone").annotate(t=Sum("quantity_t")).values("t")
-        # Rounded to the stored precision: SQLite sums decimals as binary floats (1.1 + 2.2 > 3.3),
-        # which would report a zone filled exactly to its maximum as over quantity.
-        qs = self._zones(ctx).annotate(total=Round(Subquery(total, output_field=DecimalField(max_digits=18, decimal_places=3)), 3)).filter(
-            Exists(item_defect) | Q(total__gt=F("max_quantity_t"))
-        )
-        return iter_pairs(qs.order_by().values_list("enterprise_id", "id").iterator(chunk_size=2000), "zone")
+        # Set-based: the latest snapshot of every zone once (one grouped pass), then each defect as a
+        # join over it — hash joins on PostgreSQL instead of five correlated probes per zone, which
+        # cost ~25 µs a zone (8 s for 300,000 zones). The pure condition re-checks every hit.
+        item, zone = StorageItem._meta.db_table, StorageZone._meta.db_table
+        allowed, permitted = StorageZoneClass._meta.db_table, PermittedChemical._meta.db_table
+        clash, enterprise = HazardClassIncompatibility._meta.db_table, Enterprise._meta.db_table
+        scope, args = "", [ctx.as_of]
+        if ctx.organisation_ids is not None:
+            scope = f" AND z.enterprise_id IN (SELECT e.id FROM {enterprise} e WHERE e.organisation_id IN ({', '.join(['%s'] * len(ctx.organisation_ids))}))"
+            args += list(ctx.organisation_ids)
+        sql = f"""
+            WITH latest AS (
+                SELECT zone_id, MAX(recorded_on) AS d FROM {item} WHERE recorded_on <= %s GROUP BY zone_id
+            ), snap AS (
+                SELECT i.zone_id, i.hazard_class, i.cas_number, i.quantity_t FROM {item} i
+                JOIN latest l ON l.zone_id = i.zone_id AND l.d = i.recorded_on
+            ), bad AS (
+                SELECT s.zone_id FROM snap s
+                LEFT JOIN {allowed} c ON c.zone_id = s.zone_id AND c.hazard_class = s.hazard_class WHERE c.zone_id IS NULL
+                UNION
+                SELECT s.zone_id FROM snap s JOIN {zone} z ON z.id = s.zone_id
+                LEFT JOIN {permitted} p ON p.enterprise_id = z.enterprise_id AND p.cas_number = s.cas_number WHERE p.enterprise_id IS NULL
+                UNION
+                SELECT s.zone_id FROM snap s JOIN snap t ON t.zone_id = s.zone_id
+                JOIN {clash} h ON h.class_a = s.hazard_class AND h.class_b = t.hazard_class
+                UNION
+                SELECT s.zone_id FROM snap s JOIN {zone} z ON z.id = s.zone_id
+                GROUP BY s.zone_id, z.max_quantity_t HAVING ROUND(SUM(s.quantity_t), 3) > z.max_quantity_t
+            )
+            SELECT z.enterprise_id, z.id FROM {zone} z WHERE z.id IN (SELECT zone_id FROM bad){scope}
+        """
+        with connection.cursor() as cursor:
+            cursor.execute(sql, args)
+            rows = cursor.fetchall()
+        return iter_pairs(rows, "zone")
 
     def bare_scan(self, ctx: Context, params: Mapping[str, Any]) -> int:
         return self._zones(ctx).count()
