@@ -106,6 +106,8 @@ else:
     # One test database per test process, so concurrent runs on one server never clobber each other.
     DATABASES["default"]["TEST"] = {"NAME": f"test_{DATABASES['default']['NAME']}_{os.getpid()}"}
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+# Memory for the detection run's hash joins on PostgreSQL (zhifa.clues.engine._batch_session).
+ZHIFA_DETECTION_WORK_MEM = os.environ.get("ZHIFA_DETECTION_WORK_MEM", "128MB")
 
 # --- Authentication ---------------------------------------------------------
 AUTH_USER_MODEL = "accounts.User"

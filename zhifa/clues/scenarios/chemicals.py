@@ -113,13 +113,18 @@ class StorageDefective(Evaluator):
         item, zone = StorageItem._meta.db_table, StorageZone._meta.db_table
         allowed, permitted = StorageZoneClass._meta.db_table, PermittedChemical._meta.db_table
         clash, enterprise = HazardClassIncompatibility._meta.db_table, Enterprise._meta.db_table
-        scope, args = "", [ctx.as_of]
+        # The partition's zones first, so each partition (JUR-01) scans only its own items.
+        scope, args = "", []
         if ctx.organisation_ids is not None:
-            scope = f" AND z.enterprise_id IN (SELECT e.id FROM {enterprise} e WHERE e.organisation_id IN ({', '.join(['%s'] * len(ctx.organisation_ids))}))"
+            scope = f" JOIN {enterprise} e ON e.id = z.enterprise_id WHERE e.organisation_id IN ({', '.join(['%s'] * len(ctx.organisation_ids))})"
             args += list(ctx.organisation_ids)
+        args.append(ctx.as_of)
         sql = f"""
-            WITH latest AS (
-                SELECT zone_id, MAX(recorded_on) AS d FROM {item} WHERE recorded_on <= %s GROUP BY zone_id
+            WITH scoped AS (
+                SELECT z.id, z.enterprise_id, z.max_quantity_t FROM {zone} z{scope}
+            ), latest AS (
+                SELECT i.zone_id, MAX(i.recorded_on) AS d FROM {item} i JOIN scoped z ON z.id = i.zone_id
+                WHERE i.recorded_on <= %s GROUP BY i.zone_id
             ), snap AS (
                 SELECT i.zone_id, i.hazard_class, i.cas_number, i.quantity_t FROM {item} i
                 JOIN latest l ON l.zone_id = i.zone_id AND l.d = i.recorded_on
@@ -127,16 +132,16 @@ class StorageDefective(Evaluator):
                 SELECT s.zone_id FROM snap s
                 LEFT JOIN {allowed} c ON c.zone_id = s.zone_id AND c.hazard_class = s.hazard_class WHERE c.zone_id IS NULL
                 UNION
-                SELECT s.zone_id FROM snap s JOIN {zone} z ON z.id = s.zone_id
+                SELECT s.zone_id FROM snap s JOIN scoped z ON z.id = s.zone_id
                 LEFT JOIN {permitted} p ON p.enterprise_id = z.enterprise_id AND p.cas_number = s.cas_number WHERE p.enterprise_id IS NULL
                 UNION
                 SELECT s.zone_id FROM snap s JOIN snap t ON t.zone_id = s.zone_id
                 JOIN {clash} h ON h.class_a = s.hazard_class AND h.class_b = t.hazard_class
                 UNION
-                SELECT s.zone_id FROM snap s JOIN {zone} z ON z.id = s.zone_id
+                SELECT s.zone_id FROM snap s JOIN scoped z ON z.id = s.zone_id
                 GROUP BY s.zone_id, z.max_quantity_t HAVING ROUND(SUM(s.quantity_t), 3) > z.max_quantity_t
             )
-            SELECT z.enterprise_id, z.id FROM {zone} z WHERE z.id IN (SELECT zone_id FROM bad){scope}
+            SELECT z.enterprise_id, z.id FROM scoped z WHERE z.id IN (SELECT zone_id FROM bad)
         """
         with connection.cursor() as cursor:
             cursor.execute(sql, args)

@@ -357,3 +357,22 @@ def test_dec_03__dual_penalty_hint_recorded_on_detection(org_tree, loaded_rulese
     hinted = Clue.objects.get(enterprise=danger)
     assert hinted.dual_penalty_hint and hinted.events.filter(kind=EventKind.DUAL_PENALTY_HINT).exists()
     assert not Clue.objects.get(enterprise=stats).dual_penalty_hint
+
+
+@pytest.mark.django_db
+def test_engine__batch_session_gives_detection_more_memory_and_gives_it_back(settings):
+    from django.db import connection
+
+    from zhifa.clues.engine import _batch_session
+
+    if connection.vendor != "postgresql":
+        pytest.skip("work_mem exists on PostgreSQL only; elsewhere the session is a no-op")
+    settings.ZHIFA_DETECTION_WORK_MEM = "96MB"
+    with connection.cursor() as cursor:
+        cursor.execute("SHOW work_mem")
+        before = cursor.fetchone()[0]
+        with _batch_session():
+            cursor.execute("SHOW work_mem")
+            assert cursor.fetchone()[0] == "96MB"
+        cursor.execute("SHOW work_mem")
+        assert cursor.fetchone()[0] == before
