@@ -8,7 +8,6 @@ a principal person is addressed at the unit (工作单位地址), never at home.
 from __future__ import annotations
 
 from datetime import datetime
-from decimal import Decimal
 from typing import Any
 
 from django.utils import timezone
@@ -178,6 +177,3 @@ def issue(case, kind: str, *, actor, party=None, **objs):
     return document_issue(kind=kind, organisation=case.organisation, context=ctx, actor=actor, ref=case.ref,
                           enterprise_id=case.enterprise_id if get_kind(kind) and get_kind(kind).party_facing else None)
 
-
-def money_text(value: Decimal) -> str:
-    return f"{value:,.2f}"

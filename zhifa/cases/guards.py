@@ -7,7 +7,6 @@ touches the database, so every forbidden move is tested directly (tests/test_gua
 """
 from __future__ import annotations
 
-from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
@@ -25,8 +24,6 @@ class ProposalFacts:
     confiscation: Decimal = Decimal("0")
     has_correction_order: bool = False
     has_education: bool = False
-    fine_findings: tuple[Finding, ...] = ()
-    snapshot_sha256: str = ""
 
 
 @dataclass(frozen=True)
@@ -36,8 +33,6 @@ class PartyFacts:
     proposal: ProposalFacts | None = None
     notice_issued: bool = False
     notice_served_on: date | None = None
-    notice_proposal_fine: Decimal | None = None
-    notice_proposal_types: tuple[str, ...] = ()
     hearing_right: bool = False
     statement_window_end: date | None = None
     hearing_request_deadline: date | None = None
@@ -73,7 +68,6 @@ class CaseFacts:
     officers: tuple[OfficerFacts, ...] = ()
     parties: tuple[PartyFacts, ...] = ()
     admissible_evidence: int = 0
-    inadmissible_evidence: int = 0
     review_triggers: frozenset[str] = frozenset()
     reviews: tuple[ReviewFacts, ...] = ()
     current_snapshot_sha256: str = ""
@@ -85,10 +79,6 @@ class CaseFacts:
 
 def _penalty_parties(facts: CaseFacts) -> list[PartyFacts]:
     return [p for p in facts.parties if p.proposal and p.proposal.kind == "PENALTY"]
-
-
-def blocking(findings: Sequence[Finding]) -> list[Finding]:
-    return [f for f in findings if f.blocking]
 
 
 def can_file(*, approver_is_head: bool, approver_is_creator: bool, facts: CaseFacts) -> list[Finding]:
@@ -105,8 +95,8 @@ def can_file(*, approver_is_head: bool, approver_is_creator: bool, facts: CaseFa
 def can_propose(facts: CaseFacts) -> list[Finding]:
     """End of investigation (CAS-14): every party has a proposal; a penalty rests on admissible
     evidence (CAS-15, EVI-01, EVI-05) and orders correction (CAS-13); a no-penalty outcome under
-    leniency records the education given (CLU-L04); the fine passes the discretion checks (DSC-02,
-    DSC-03, DSC-04)."""
+    leniency records the education given (CLU-L04). The fine itself was checked against the
+    discretion benchmark when the proposal was made (services.case_propose: DSC-02…DSC-04)."""
     out = list(officer_findings(facts.officers, act="调查终结"))
     if not facts.parties:
         out.append(Finding("CAS-14", "NO_PARTY", "案件没有当事人"))
@@ -119,7 +109,6 @@ def can_propose(facts: CaseFacts) -> list[Finding]:
                 out.append(Finding("CAS-15", "NO_ADMISSIBLE_EVIDENCE", "没有经审核可采信的证据，事实不清、证据不足的不得给予行政处罚"))
             if not p.proposal.has_correction_order:
                 out.append(Finding("CAS-13", "CORRECTION_ORDER_MISSING", f"对「{p.name}」给予处罚时应当责令改正或限期改正"))
-            out += list(p.proposal.fine_findings)
         if p.proposal.kind in ("NO_PENALTY_MINOR", "NO_PENALTY_FIRST") and not p.proposal.has_education:
             out.append(Finding("CLU-L04", "EDUCATION_MISSING", f"对「{p.name}」不予处罚的，应当记录对当事人的教育"))
     return out

@@ -17,12 +17,12 @@ from zhifa.common.timeutil import today
 from zhifa.evidence.selectors import admissibility_of
 from zhifa.rulesets.errors import RuleNotConfigured
 from zhifa.rulesets.selectors import rs
-from zhifa.subjects.models import ContactAuthorisation
+from zhifa.subjects.selectors import contact_enterprise_ids
 
 from . import guards
 from .choices import OPEN_STATES, CaseState, DecisionKind, PartyKind
 from .models import Case, CaseParty, LegalReview, Notice, Proposal, Service
-from .rules import deadlines, review
+from .rules import deadlines, procedure, review
 from .rules.findings import Finding
 from .rules.procedure import OfficerFacts
 
@@ -30,14 +30,6 @@ from .rules.procedure import OfficerFacts
 def name_of(user) -> str:
     """A person's name as shown to people: the full name, else 姓名 (User.__str__), else the login."""
     return user.get_full_name() or str(user)
-
-
-def contact_enterprise_ids(user, on: date | None = None) -> list[int]:
-    """Enterprises an enterprise contact is authorised for today (SUB-17)."""
-    if not getattr(user, "is_authenticated", False) or user.role != Role.ENTERPRISE_CONTACT:
-        return []
-    day = on or today()
-    return list(ContactAuthorisation.objects.filter(user=user, valid_from__lte=day, valid_to__gte=day).values_list("enterprise_id", flat=True))
 
 
 def cases_visible_to(user) -> QuerySet[Case]:
@@ -188,18 +180,13 @@ def case_facts(case: Case, on: date | None = None) -> guards.CaseFacts:
             decision_fine=decision.fine if decision else Decimal("0"),
             decision_served=bool(decision and served_on(party, decision.document_id)), payment_settled=settled,
         ))
-    admissible = inadmissible = 0
-    for link in case.evidence.select_related("item"):
-        if admissibility_of(link.item).usable:
-            admissible += 1
-        else:
-            inadmissible += 1
+    admissible = sum(1 for link in case.evidence.select_related("item") if admissibility_of(link.item).usable)
     reviews = tuple(guards.ReviewFacts(round_no=r.round_no, opinion=r.opinion, handler_agrees=r.handler_agrees, snapshot_sha256=r.snapshot_sha256,
                                        committee_decided=case.committee_decisions.filter(review=r).exists())
                     for r in LegalReview.objects.filter(case=case).order_by("round_no"))
     return guards.CaseFacts(
         today=day, state=case.state, procedure=case.procedure, officers=officer_facts(case, day), parties=tuple(parties),
-        admissible_evidence=admissible, inadmissible_evidence=inadmissible, review_triggers=review_triggers_for(case, day), reviews=reviews,
+        admissible_evidence=admissible, review_triggers=review_triggers_for(case, day), reviews=reviews,
         current_snapshot_sha256=snapshot_hash(proposal_snapshot(case)), complex_or_major=case.complex_case or case.major_public_interest,
         committee_decided=case.committee_decisions.exists(), pending_recusals=case.recusals.filter(granted__isnull=True).count(),
         config_findings=tuple(config),
@@ -219,7 +206,7 @@ class Due:
         return self.due_on is not None and on > self.due_on
 
 
-def case_deadlines(case: Case, on: date | None = None) -> list[Due]:
+def case_deadlines(case: Case) -> list[Due]:
     """Every deadline the case is running against now (CAL-08…CAL-10), soonest first."""
     cal = get_calendar()
     out: list[Due] = []
@@ -263,10 +250,37 @@ def workbench(user, on: date | None = None) -> list[tuple[Case, Due | None]]:
         qs = qs.filter(Q(officers__user=user, officers__removed_at__isnull=True) | Q(created_by=user)).distinct()
     rows = []
     for case in qs[:500]:
-        dues = case_deadlines(case, day)
+        dues = case_deadlines(case)
         rows.append((case, dues[0] if dues else None))
     return sorted(rows, key=lambda r: (not (r[1] and r[1].overdue(day)), r[1].due_on if r[1] and r[1].due_on else date.max))
 
 
 def party_kind(party: CaseParty) -> str:
     return "ORG" if party.kind == PartyKind.ORG else "INDIVIDUAL"
+
+
+def file_manifest(case: Case) -> tuple[list[str], set[str]]:
+    """CLS-03: what the file must contain and what it does contain."""
+    from zhifa.documents.models import IssuedDocument
+
+    kinds = set(IssuedDocument.objects.filter(ref=case.ref).values_list("kind", flat=True))
+    decisions = [p.decision for p in case.parties.all() if hasattr(p, "decision")]
+    fined = any(d.fine > 0 for d in decisions)
+    manifest = set()
+    mapping = {"FILING_APPROVAL": "FILING_APPROVAL", "LEGAL_REVIEW_OPINION": "LEGAL_REVIEW_OPINION", "COMMITTEE_DECISION": "COMMITTEE_DECISION",
+               "HEARING_RECORD": "HEARING_RECORD", "PRE_DECISION_NOTICE": "NOTICE", "PENALTY_DECISION": "DECISION", "NO_PENALTY_DECISION": "DECISION"}
+    for k in kinds:
+        if k in mapping:
+            manifest.add(mapping[k])
+    if decisions and all(case.services.filter(document=d.document, served_on__isnull=False).exists() for d in decisions):
+        manifest.add("SERVICE_RECEIPT")
+    if fined and all(not d.fine or decision_settled(d) for d in decisions):
+        manifest.add("PAYMENT_PROOF")
+    if case.evidence.exists():
+        manifest.add("EVIDENCE_LIST")
+    required = procedure.required_file_items(review_done=case.reviews.filter(completed_at__isnull=False).exists(),
+                                             committee_held=case.committee_decisions.exists(),
+                                             hearing_held=case.parties.filter(hearings__held_at__isnull=False).exists(),
+                                             served=bool(decisions), fined=fined, evidence_count=case.evidence.count(),
+                                             noticed=Notice.objects.filter(party__case=case).exists())
+    return list(required), manifest

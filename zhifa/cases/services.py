@@ -86,7 +86,7 @@ from .models import (
 from .rules import deadlines, discretion, penalties, procedure
 from .rules import hearing as hearing_rules
 from .rules import review as review_rules
-from .rules.findings import Finding
+from .rules.findings import Finding, blocking_only
 
 HANDLER_ROLES = frozenset({Role.OFFICER, Role.SUPERVISOR})
 MAX_TEXT = 20000
@@ -175,7 +175,7 @@ def _event(case: Case, kind: str, summary: str, *, actor, state_from: str = "", 
 
 def _check(findings: Sequence[Finding]) -> list[Finding]:
     """Raise on blocking findings; return the rest (warnings shown to the user)."""
-    block = guards.blocking(findings)
+    block = blocking_only(findings)
     if block:
         raise refused(block)
     return [f for f in findings if not f.blocking]
@@ -1071,7 +1071,7 @@ def case_serve(*, actor, party: CaseParty, document, method: str, served_on: dat
     _require_handler(actor, case)
     if method not in ServiceMethod.values:
         raise case_error(CaseErrorCode.INVALID_INPUT, "送达方式无效", field="method")
-    if not _case_document(case, party, document):
+    if document.ref != case.ref:
         raise case_error(CaseErrorCode.INVALID_INPUT, "该文书不属于本案该当事人", field="document")
     if Service.objects.filter(party=party, document=document, served_on__isnull=False).exists():
         raise case_error(CaseErrorCode.INVALID_INPUT, "该文书已经送达", field="document")
@@ -1127,10 +1127,6 @@ def case_serve(*, actor, party: CaseParty, document, method: str, served_on: dat
             # as soon as it is known (SRV-03). Channels that report later are refreshed by the task.
             transaction.on_commit(lambda: case_service_refresh(actor=actor, service=svc))
     return svc
-
-
-def _case_document(case: Case, party: CaseParty, document) -> bool:
-    return document.ref == case.ref
 
 
 def case_service_refresh(*, actor, service: Service) -> Service:
@@ -1240,7 +1236,7 @@ def case_archive(*, actor, case: Case) -> Case:
     _require_handler(actor, case)
     with transaction.atomic():
         case = _lock(case)
-        required, manifest = selectors_file_manifest(case)
+        required, manifest = selectors.file_manifest(case)
         _check(procedure.archive_missing(required, manifest))
         case.archived_on = today()
         late = False
@@ -1249,33 +1245,6 @@ def case_archive(*, actor, case: Case) -> Case:
             late = case.archived_on > due
         _move(case, "archive", EventKind.ARCHIVED, "立卷归档" + ("（已超过归档期限）" if late else ""), actor=actor, payload={"manifest": sorted(manifest), "late": late})
     return case
-
-
-def selectors_file_manifest(case: Case) -> tuple[list[str], set[str]]:
-    """CLS-03: what the file must contain and what it does contain."""
-    from zhifa.documents.models import IssuedDocument
-
-    kinds = set(IssuedDocument.objects.filter(ref=case.ref).values_list("kind", flat=True))
-    decisions = [p.decision for p in case.parties.all() if hasattr(p, "decision")]
-    fined = any(d.fine > 0 for d in decisions)
-    manifest = set()
-    mapping = {"FILING_APPROVAL": "FILING_APPROVAL", "LEGAL_REVIEW_OPINION": "LEGAL_REVIEW_OPINION", "COMMITTEE_DECISION": "COMMITTEE_DECISION",
-               "HEARING_RECORD": "HEARING_RECORD", "PRE_DECISION_NOTICE": "NOTICE", "PENALTY_DECISION": "DECISION", "NO_PENALTY_DECISION": "DECISION"}
-    for k in kinds:
-        if k in mapping:
-            manifest.add(mapping[k])
-    if decisions and all(case.services.filter(document=d.document, served_on__isnull=False).exists() for d in decisions):
-        manifest.add("SERVICE_RECEIPT")
-    if fined and all(not d.fine or selectors.decision_settled(d) for d in decisions):
-        manifest.add("PAYMENT_PROOF")
-    if case.evidence.exists():
-        manifest.add("EVIDENCE_LIST")
-    required = procedure.required_file_items(review_done=case.reviews.filter(completed_at__isnull=False).exists(),
-                                             committee_held=case.committee_decisions.exists(),
-                                             hearing_held=case.parties.filter(hearings__held_at__isnull=False).exists(),
-                                             served=bool(decisions), fined=fined, evidence_count=case.evidence.count(),
-                                             noticed=Notice.objects.filter(party__case=case).exists())
-    return list(required), manifest
 
 
 def on_payment_settled(notice) -> None:

@@ -18,8 +18,7 @@ from zhifa.accounts.access import sees_everything
 from zhifa.accounts.choices import STAFF_ROLES, OrgKind, Role
 from zhifa.accounts.models import Organisation
 from zhifa.common.timeutil import SHANGHAI, today
-from zhifa.subjects.models import ContactAuthorisation
-from zhifa.subjects.selectors import organisation_subtree_ids
+from zhifa.subjects.selectors import contact_enterprise_ids, organisation_subtree_ids
 
 from . import triage
 from .choices import ACTIVE_STATUSES, ClueStatus, Owner, ReminderStatus
@@ -39,11 +38,6 @@ def is_staff_reader(user) -> bool:
     return bool(getattr(user, "is_authenticated", False) and (sees_everything(user) or (user.role in STAFF_ROLES and user.organisation_id)))
 
 
-def _authorised_enterprise_ids(user) -> list[int]:
-    day = today()
-    return list(ContactAuthorisation.objects.filter(user=user, valid_from__lte=day, valid_to__gte=day).values_list("enterprise_id", flat=True))
-
-
 def _org_scoped(qs: QuerySet, user, field: str) -> QuerySet:
     if not getattr(user, "is_authenticated", False) or not user.is_active:
         return qs.none()
@@ -61,7 +55,7 @@ def clues_visible_to(user) -> QuerySet[Clue]:
     parts are ever shown to it — views and API check `is_staff_reader`)."""
     qs = Clue.objects.all()
     if getattr(user, "is_authenticated", False) and user.is_active and user.role == Role.ENTERPRISE_CONTACT:
-        return qs.filter(enterprise_id__in=_authorised_enterprise_ids(user)).filter(Exists(Reminder.objects.filter(clue=OuterRef("pk"))))
+        return qs.filter(enterprise_id__in=contact_enterprise_ids(user)).filter(Exists(Reminder.objects.filter(clue=OuterRef("pk"))))
     return _org_scoped(qs, user, "organisation_id")
 
 
@@ -74,7 +68,7 @@ def reminders_visible_to(user) -> QuerySet[Reminder]:
     """Reminders of visible clues; for an enterprise contact, those of its authorised enterprises."""
     qs = Reminder.objects.all()
     if getattr(user, "is_authenticated", False) and user.is_active and user.role == Role.ENTERPRISE_CONTACT:
-        return qs.filter(clue__enterprise_id__in=_authorised_enterprise_ids(user))
+        return qs.filter(clue__enterprise_id__in=contact_enterprise_ids(user))
     return _org_scoped(qs, user, "clue__organisation_id")
 
 

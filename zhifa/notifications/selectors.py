@@ -13,7 +13,8 @@ from django.db.models import Exists, Min, OuterRef, Q, QuerySet, Subquery
 from django.utils import timezone
 
 from zhifa.accounts.access import org_scope_q, sees_everything
-from zhifa.accounts.choices import STAFF_ROLES, Role
+from zhifa.accounts.choices import STAFF_ROLES
+from zhifa.subjects import selectors as subject_selectors
 from zhifa.subjects.selectors import enterprises_visible_to
 
 from . import rules
@@ -70,11 +71,7 @@ def messages_for_staff(user) -> QuerySet[Message]:
     return Message.objects.filter(org_scope_q(user, "organisation") | Q(enterprise__in=enterprises_visible_to(user).values("pk")))
 
 
-def contact_enterprise_ids(user) -> list[int]:
-    """Enterprises the user is a current authorised contact of (SUB-17)."""
-    if not user.is_authenticated or user.role != Role.ENTERPRISE_CONTACT:
-        return []
-    return list(enterprises_visible_to(user).values_list("pk", flat=True))
+contact_enterprise_ids = subject_selectors.contact_enterprise_ids
 
 
 def inbox_for(user) -> QuerySet[InboxItem]:

@@ -27,6 +27,14 @@ def _staff_org_ids(user) -> list[int] | None:
     return None if len(ids) >= Organisation.objects.count() else ids
 
 
+def contact_enterprise_ids(user, on: date | None = None) -> list[int]:
+    """SUB-17: the enterprises an enterprise contact is currently authorised for (none for others)."""
+    if not getattr(user, "is_authenticated", False) or user.role != Role.ENTERPRISE_CONTACT:
+        return []
+    day = on or today()
+    return list(ContactAuthorisation.objects.filter(user=user, valid_from__lte=day, valid_to__gte=day).values_list("enterprise_id", flat=True))
+
+
 def enterprises_visible_to(user) -> QuerySet[Enterprise]:
     """Per-object access: staff see their organisation subtree; an enterprise contact sees only
     the enterprises it holds a current authorisation for (SUB-17); auditors and admins see all.
@@ -42,9 +50,7 @@ def enterprises_visible_to(user) -> QuerySet[Enterprise]:
     if sees_everything(user):
         return qs
     if user.role == Role.ENTERPRISE_CONTACT:
-        day = today()
-        current = ContactAuthorisation.objects.filter(user=user, valid_from__lte=day, valid_to__gte=day)
-        return qs.filter(pk__in=list(current.values_list("enterprise_id", flat=True)))
+        return qs.filter(pk__in=contact_enterprise_ids(user))
     if user.role in STAFF_ROLES and user.organisation_id:
         ids = _staff_org_ids(user)
         return qs if ids is None else qs.filter(organisation_id__in=ids)

@@ -8,6 +8,7 @@ from decimal import Decimal
 
 from zhifa.cases import guards
 from zhifa.cases.guards import CaseFacts, PartyFacts, ProposalFacts, ReviewFacts
+from zhifa.cases.rules.findings import blocking_only
 from zhifa.cases.rules.procedure import OfficerFacts
 
 TODAY = date(2026, 6, 15)
@@ -30,7 +31,7 @@ def facts(**kw) -> CaseFacts:
 
 
 def rules_of(findings) -> set[str]:
-    return {f.rule for f in guards.blocking(findings)}
+    return {f.rule for f in blocking_only(findings)}
 
 
 def test_cas_02__filing_needs_the_head_and_not_the_proposer():
@@ -43,7 +44,7 @@ def test_cas_02__filing_needs_the_head_and_not_the_proposer():
 def test_cas_04__one_officer_alone_cannot_file():
     one = facts(state="PENDING_FILING", officers=TWO[:1])
     assert "CAS-04" in rules_of(guards.can_file(approver_is_head=True, approver_is_creator=False, facts=one))
-    assert guards.blocking(guards.can_file(approver_is_head=True, approver_is_creator=False, facts=facts(state="PENDING_FILING"))) == []
+    assert blocking_only(guards.can_file(approver_is_head=True, approver_is_creator=False, facts=facts(state="PENDING_FILING"))) == []
 
 
 def test_rcs_04__a_recused_officer_does_not_count_towards_two():
@@ -64,7 +65,7 @@ def test_clu_l04__no_penalty_needs_education_record():
     p = party(proposal=ProposalFacts(kind="NO_PENALTY_FIRST"))
     assert "CLU-L04" in rules_of(guards.can_propose(facts(state="INVESTIGATING", parties=(p,))))
     ok = party(proposal=ProposalFacts(kind="NO_PENALTY_FIRST", has_education=True))
-    assert guards.blocking(guards.can_propose(facts(state="INVESTIGATING", parties=(ok,)))) == []
+    assert blocking_only(guards.can_propose(facts(state="INVESTIGATING", parties=(ok,)))) == []
 
 
 def test_rts_01__no_notice_for_a_no_penalty_outcome():
@@ -92,7 +93,7 @@ def test_hrg_04__no_decision_while_the_hearing_request_window_is_open():
     during = facts(today=date(2026, 6, 8), reviews=(ReviewFacts(1, "PASS", True, "s1"),), review_triggers=frozenset({"LRV-01"}))
     assert "HRG-04" in rules_of(guards.can_decide(during, decider_is_head=True))
     after = replace(during, today=date(2026, 6, 9))
-    assert guards.blocking(guards.can_decide(after, decider_is_head=True)) == []
+    assert blocking_only(guards.can_decide(after, decider_is_head=True)) == []
 
 
 def test_hrg_10__a_requested_hearing_must_be_finished_first():
@@ -125,7 +126,7 @@ def test_lrv_09__disagreement_goes_to_the_committee():
     disagree = facts(review_triggers=frozenset({"LRV-01"}), reviews=(ReviewFacts(1, "AMEND", False, "s1"),))
     assert "LRV-09" in rules_of(guards.can_decide(disagree, decider_is_head=True))
     decided = replace(disagree, committee_decided=True, reviews=(ReviewFacts(1, "AMEND", False, "s1", committee_decided=True),))
-    assert guards.blocking(guards.can_decide(decided, decider_is_head=True)) == []
+    assert blocking_only(guards.can_decide(decided, decider_is_head=True)) == []
 
 
 def test_cas_14__only_the_head_decides_and_major_cases_collectively():
