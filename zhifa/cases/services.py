@@ -213,6 +213,15 @@ def _next_number(organisation, year: int) -> str:
 # --- opening and filing -------------------------------------------------------------------------
 
 
+def _enforcement_body(organisation):
+    """The enforcement body an organisation works for: itself or its nearest ancestor that is one
+    (a street office acts for its district bureau). Case officers come from its subtree."""
+    node = organisation
+    while node is not None and not node.is_enforcement_body:
+        node = node.parent
+    return node or organisation
+
+
 def case_open(*, actor, enterprise: Enterprise, title: str, facts: str, origin: str, officers: Sequence[User], clue: Clue | None = None,
               benchmark_code: str = "", dual_penalty: bool = False, act_key: str = "") -> Case:
     """Propose a case for filing (拟立案, CAS-02): the unit is a party; with 一案双罚 (DEC-03) the
@@ -229,9 +238,10 @@ def case_open(*, actor, enterprise: Enterprise, title: str, facts: str, origin: 
     if not enterprises_visible_to(actor).filter(pk=enterprise.pk).exists():
         raise not_found("企业")
     team = list(dict.fromkeys([actor, *officers]))
+    body = _enforcement_body(actor.organisation)
     for u in team:
-        if u.role not in HANDLER_ROLES or not u.organisation_id or not u.organisation.path.startswith(actor.organisation.path.split("/")[0]):
-            raise case_error(CaseErrorCode.INVALID_INPUT, f"「{selectors.name_of(u)}」不是本机关的执法人员", field="officers")
+        if u.role not in HANDLER_ROLES or not u.organisation_id or not u.organisation.path.startswith(body.path):
+            raise case_error(CaseErrorCode.INVALID_INPUT, f"「{selectors.name_of(u)}」不是{body.name}的执法人员", field="officers")
     principal = enterprise.principal if dual_penalty else None
     if dual_penalty and principal is None:
         raise case_error(CaseErrorCode.INVALID_INPUT, "该企业未登记主要负责人，无法适用一案双罚", field="dual_penalty", rule="DEC-03")

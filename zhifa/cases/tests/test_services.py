@@ -405,3 +405,11 @@ def test_dec_11__a_directly_responsible_person_is_added_as_a_party(world, on_day
     assert exc.value.field == "person"
     party = services.case_party_add(actor=w.officer, case=case, person=manager, reason="《安全生产法》第九十六条")
     assert party.role == "RESPONSIBLE" and party.kind == "INDIVIDUAL"
+
+
+def test_cas_04__officers_of_another_bureau_cannot_join_the_case(world, on_day):
+    w = world
+    on_day(FILED)
+    with pytest.raises(ZhifaError) as exc:
+        services.case_open(actor=w.officer, enterprise=w.enterprise, title="案由", facts="事实", origin=Origin.OTHER, officers=[w.foreign_officer])
+    assert exc.value.field == "officers" and not Case.objects.exists()
