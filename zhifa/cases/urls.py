@@ -9,7 +9,6 @@ urlpatterns = [
     path("new/", views.case_new, name="new"),
     path("reviews/", views.reviews, name="reviews"),
     path("mine/", views.mine, name="mine"),
-    path("from-clue/<int:clue_pk>/", views.from_clue, name="from_clue"),
     path("<int:pk>/", views.case_detail, name="detail"),
     path("<int:pk>/<slug:action>/", views.case_action, name="action"),
 ]

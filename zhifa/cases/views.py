@@ -15,7 +15,6 @@ from django.views.decorators.http import require_POST
 
 from zhifa.accounts.choices import Role
 from zhifa.accounts.models import User
-from zhifa.clues.models import Clue
 from zhifa.common.errors import ZhifaError
 from zhifa.common.timeutil import today
 from zhifa.documents.models import IssuedDocument
@@ -378,10 +377,3 @@ def case_action(request: HttpRequest, pk: int, action: str) -> HttpResponse:
     context["action_errors"] = [str(e) for errors in form.errors.values() for e in errors]
     return render(request, "cases/detail.html", context, status=status)
 
-
-@login_required
-def from_clue(request: HttpRequest, clue_pk: int) -> HttpResponse:
-    return redirect(reverse("cases:new") + f"?clue={clue_pk}")
-
-
-__all__ = ["workbench", "reviews", "mine", "case_new", "case_detail", "case_action", "from_clue", "Clue"]
