@@ -50,6 +50,7 @@ INSTALLED_APPS = [
     "zhifa.notifications",
     "zhifa.payments",
     "zhifa.cases",
+    "zhifa.publicity",
     "huey.contrib.djhuey",
     "zhifa.access",
 ]

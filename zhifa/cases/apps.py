@@ -4,7 +4,7 @@ from django.apps import AppConfig
 # Records of the procedure are never changed (EVI-09, REC-16); migration 0002 installs the triggers.
 APPEND_ONLY_TABLES = (
     "cases_caseevent", "cases_investigationact", "cases_caseevidence", "cases_proposal", "cases_notice", "cases_statement",
-    "cases_statementreply", "cases_committeedecision", "cases_decision", "cases_service",
+    "cases_statementreply", "cases_committeedecision", "cases_decision", "cases_service", "cases_decisionchange",
 )
 
 

@@ -155,6 +155,7 @@ class EventKind(models.TextChoices):
     MEASURE = "MEASURE", "证据保存/行政强制措施"
     EXTENDED = "EXTENDED", "延长办案期限"
     ENFORCEMENT = "ENFORCEMENT", "申请法院强制执行"
+    DECISION_CHANGED = "DECISION_CHANGED", "决定被变更/撤销/确认违法或无效"
 
 
 class MeasureKind(models.TextChoices):
@@ -170,3 +171,20 @@ class MeasureHandling(models.TextChoices):
     CONFISCATE = "CONFISCATE", "依法没收"
     DESTROY = "DESTROY", "依法销毁"
     TRANSFER = "TRANSFER", "移送有关部门"
+
+
+class DecisionChangeKind(models.TextChoices):
+    """What happened to a decision after it was made (reconsideration, litigation, self-correction);
+    PUB-14 and PUB-26 together (AMB-02: the union of both lists)."""
+
+    CHANGED = "CHANGED", "决定被变更"
+    REVOKED = "REVOKED", "决定被撤销"
+    CONFIRMED_ILLEGAL = "CONFIRMED_ILLEGAL", "决定被确认违法"
+    CONFIRMED_VOID = "CONFIRMED_VOID", "决定被确认无效"
+    REMAKE_ORDERED = "REMAKE_ORDERED", "决定被责令重新作出"
+
+
+class ChangeAuthority(models.TextChoices):
+    SELF = "SELF", "本机关依法自行纠正"
+    RECONSIDERATION = "RECONSIDERATION", "行政复议机关"
+    COURT = "COURT", "人民法院"

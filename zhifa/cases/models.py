@@ -20,8 +20,10 @@ from zhifa.subjects.models import Enterprise, Person
 from .choices import (
     ActKind,
     CaseState,
+    ChangeAuthority,
     CommitteeConclusion,
     Confirmation,
+    DecisionChangeKind,
     DecisionKind,
     EventKind,
     HearingOutcome,
@@ -386,6 +388,26 @@ class Decision(AppendOnlyModel):
     class Meta:
         verbose_name = "处理决定"
         verbose_name_plural = "处理决定"
+
+
+class DecisionChange(AppendOnlyModel):
+    """A decision changed, revoked, confirmed illegal or void, or ordered to be re-made after it
+    was made (reconsideration, litigation or the bureau's own correction). Recording it sends
+    `signals.decision_changed`, which starts the withdrawal clock of PUB-14/PUB-26."""
+
+    decision = models.ForeignKey(Decision, verbose_name="原决定", on_delete=models.PROTECT, related_name="changes")
+    kind = models.CharField("变化", max_length=20, choices=DecisionChangeKind.choices)
+    authority = models.CharField("作出机关", max_length=16, choices=ChangeAuthority.choices)
+    occurred_on = models.DateField("变化日期", help_text="复议决定、判决或本机关决定作出之日")
+    reference = models.CharField("文书编号", max_length=100)
+    reason = models.TextField("理由（将用于公开说明）")
+    recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name="登记人", on_delete=models.PROTECT, related_name="+")
+    recorded_at = models.DateTimeField("登记时间", auto_now_add=True)
+
+    class Meta:
+        verbose_name = "决定变化"
+        verbose_name_plural = "决定变化"
+        ordering = ["decision", "recorded_at"]
 
 
 class Service(AppendOnlyModel):

@@ -41,13 +41,15 @@ from zhifa.rulesets.errors import RuleNotConfigured
 from zhifa.rulesets.selectors import rs
 from zhifa.subjects.models import Enterprise
 
-from . import casedocs, guards, selectors
+from . import casedocs, guards, selectors, signals
 from .choices import (
     NO_PENALTY_KINDS,
     ActKind,
     CaseState,
+    ChangeAuthority,
     CommitteeConclusion,
     Confirmation,
+    DecisionChangeKind,
     DecisionKind,
     EventKind,
     MeasureHandling,
@@ -72,6 +74,7 @@ from .models import (
     CaseParty,
     CommitteeDecision,
     Decision,
+    DecisionChange,
     Hearing,
     InvestigationAct,
     LegalReview,
@@ -467,6 +470,8 @@ def _measure_start(actor, case: Case, m: Measure) -> None:
         m.due_on = deadlines.coercion_end(m.started_on, m.period_days)
         m.document = casedocs.issue(case, "SEALING_DECISION", actor=actor, measure=m)
     m.save()
+    if m.kind != MeasureKind.PRESERVATION:
+        signals.coercion_decided.send(sender=Measure, measure=m, actor=actor)  # PUB-12
 
 
 def case_measure_approve(*, actor, measure: Measure, approve: bool, note: str = "") -> Measure:
@@ -1017,6 +1022,7 @@ def case_decide(*, actor, case: Case, statements_response: Mapping[int, str] | N
             d.document = casedocs.issue(case, kind_doc, actor=actor, party=party, decision=d)
             d.save()
             decisions.append(d)
+            signals.decision_made.send(sender=Decision, decision=d, actor=actor)  # PUB-11, PUB-12
         _move(case, "decide", EventKind.DECIDED, "作出处理决定：" + "、".join(d.document.number for d in decisions), actor=actor,
               payload={"decisions": [d.pk for d in decisions]})
     return decisions
@@ -1060,6 +1066,7 @@ def case_decide_simple(*, actor, enterprise: Enterprise, officers: Sequence[User
                      reasoning={"facts": facts, "law": law, "discretion": "简易程序", "statements_response": "当场听取当事人陈述、申辩"})
         d.document = casedocs.issue(case, "SIMPLE_PENALTY_DECISION", actor=actor, decision=d, place=place)
         d.save()
+        signals.decision_made.send(sender=Decision, decision=d, actor=actor)  # PUB-11
         _move(case, "decide_simple", EventKind.DECIDED, f"简易程序当场处罚（{d.document.number}）", actor=actor, payload={"decision": d.pk})
     return d
 
@@ -1223,6 +1230,33 @@ def case_enforcement_apply(*, actor, party: CaseParty, court: str) -> CaseEvent:
     with transaction.atomic():
         return _event(case, EventKind.ENFORCEMENT, f"向{court}申请强制执行（{party.name}，应缴 {status.amount_due} 元）", actor=actor,
                       payload={"notice": notice.pk, "court": court})
+
+
+def case_decision_change(*, actor, decision: Decision, kind: str, authority: str, occurred_on: date, reference: str, reason: str) -> DecisionChange:
+    """Record that a decision was changed, revoked, confirmed illegal or void, or ordered to be
+    re-made (reconsideration, litigation or the bureau's own correction). The reason is written for
+    the public: it becomes the explanation of the withdrawal (PUB-14, PUB-26)."""
+    case = decision.party.case
+    _require_handler(actor, case, head=True)
+    if kind not in DecisionChangeKind.values:
+        raise case_error(CaseErrorCode.INVALID_INPUT, "请选择决定发生的变化", field="kind")
+    if authority not in ChangeAuthority.values:
+        raise case_error(CaseErrorCode.INVALID_INPUT, "请选择作出变化的机关", field="authority")
+    day = occurred_on
+    if not isinstance(day, date) or day < decision.decided_on or day > today():
+        raise case_error(CaseErrorCode.INVALID_INPUT, "变化日期须在原决定作出之后且不晚于今天", field="occurred_on")
+    reference = _required(reference, "reference", "文书编号", 100)
+    reason = _required(reason, "reason", "理由", 2000)
+    with transaction.atomic():
+        _lock(case)
+        if decision.changes.filter(kind__in=[k for k in DecisionChangeKind.values if k != DecisionChangeKind.CHANGED]).exists():
+            raise case_error(CaseErrorCode.WRONG_STATE, "该决定已被撤销、确认违法或无效，不能再登记变化", status=409)
+        change = DecisionChange.objects.create(decision=decision, kind=kind, authority=authority, occurred_on=day, reference=reference,
+                                               reason=reason, recorded_by=actor)
+        _event(case, EventKind.DECISION_CHANGED, f"{change.get_kind_display()}（{change.get_authority_display()}，{reference}）", actor=actor,
+               payload={"decision": decision.pk, "change": change.pk, "kind": kind, "occurred_on": day.isoformat()})
+        signals.decision_changed.send(sender=DecisionChange, change=change, actor=actor)
+    return change
 
 
 def case_close(*, actor, case: Case) -> Case:

@@ -91,11 +91,12 @@ def test_amb_02__putuo_7_wd_applies_to_other_decision_types(book):
     assert (r.value, r.jurisdiction_used, r.verification) == (7, "CN-SH-PUTUO", "S")
 
 
-def test_amb_02__other_decision_withdrawal_is_not_configured_outside_putuo(book):
-    # given no rule outside Putuo for non-penalty withdrawals / then no number is invented
-    with pytest.raises(RuleNotConfigured) as exc:
-        book.resolve("pub.withdraw_wd", "CN-SH", D, kind="OTHER")
-    assert "未配置" in exc.value.message and exc.value.code_value == "RULESET_NOT_CONFIGURED"
+def test_amb_02__other_decision_withdrawal_outside_putuo_is_the_flagged_national_default(book):
+    # given the national pack's design default for non-penalty withdrawals (AMB-02: 7 WD, unverified)
+    r = book.resolve("pub.withdraw_wd", "CN-SH", D, kind="OTHER")
+    # then Shanghai uses it, with the warning that the value is not verified
+    assert (r.value, r.jurisdiction_used) == (7, "CN")
+    assert W.UNVERIFIED in r.warning_codes
 
 
 CN_WITHDRAW = """

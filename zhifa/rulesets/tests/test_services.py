@@ -115,13 +115,13 @@ def test_jur_01__database_rulebook_resolves_exactly_like_the_files(loaded_rulese
 def test_jur_01__rs_uses_the_organisations_effective_jurisdiction(loaded_rulesets, org_tree):
     # given a street under Putuo (no jurisdiction of its own) and Jing'an (inherits Shanghai)
     street, jingan = org_tree["street"], org_tree["jingan"]
-    # when resolving Putuo's non-penalty withdrawal deadline
-    r = rs("pub.withdraw_wd", organisation=street, on=D, kind="OTHER")
+    # when resolving Putuo's minimum keeping period of non-archived inspection recordings
+    r = rs("av.non_archived_min_months", organisation=street, on=D)
     # then Putuo's rule set is used for the street; Jing'an has no such rule (no invented default)
-    assert (r.value, r.jurisdiction_used, r.jurisdiction_requested) == (7, "CN-SH-PUTUO", "CN-SH-PUTUO")
+    assert (r.value, r.jurisdiction_used, r.jurisdiction_requested) == (6, "CN-SH-PUTUO", "CN-SH-PUTUO")
     assert r.ruleset_id == RuleSet.objects.filter(jurisdiction="CN-SH-PUTUO").order_by("-revision").first().pk
     with pytest.raises(RuleNotConfigured):
-        rs("pub.withdraw_wd", organisation=jingan, on=D, kind="OTHER")
+        rs("av.non_archived_min_months", organisation=jingan, on=D)
     assert rs("payment.days", organisation=jingan, on=D).value == 15
 
 
