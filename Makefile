@@ -42,6 +42,7 @@ demo: migrate
 	$(PY) manage.py demo_data --enterprises $(DEMO_ENTERPRISES) --seed $(DEMO_SEED) --if-empty
 	$(PY) manage.py detect
 	$(PY) manage.py demo_cases
+	$(PY) manage.py demo_publicity
 
 ## make run: install, migrate SQLite, load demo data if empty, serve on 127.0.0.1:8000 with gunicorn
 run: apt-run venv demo

@@ -9,11 +9,14 @@ is built (SEC-03): nothing unmasked is ever stored in an item.
 """
 from __future__ import annotations
 
+import hashlib
 import secrets
 from collections.abc import Iterable, Mapping
 from datetime import date
+from pathlib import Path
 from typing import Any
 
+import yaml
 from django.db import transaction
 from django.utils import timezone
 
@@ -592,3 +595,82 @@ def correction_request_handle(*, actor, request: CorrectionRequest, corrected: b
         ledger_append(actor=actor, action="publicity.correction_handle", object_type="publicity.correctionrequest", object_id=req.pk,
                       payload={"status": req.status, "late": timezone.localdate(req.handled_at) > req.due_on})
     return req
+
+
+# --- pre-enforcement catalogue (PUB-04…PUB-07) -------------------------------------------------------
+
+CATALOGUE_PATH = Path(__file__).with_name("catalogue.yaml")
+
+
+def _stable_id(*parts: Any) -> int:
+    """A stable 60-bit id for catalogue entries, so loading twice never creates a second duty."""
+    return int(hashlib.sha256("|".join(str(p) for p in parts).encode()).hexdigest()[:15], 16)
+
+
+def _bands_text(entry: Mapping[str, Any]) -> str:
+    bands = entry.get("bands") or []
+    return "；".join(f"{b.get('label', b.get('code'))} {float(b['share_from']):.0%}–{float(b['share_to']):.0%}" for b in bands)
+
+
+def catalogue_entries(organisation: Organisation, on: date) -> list[tuple[str, str, dict[str, str]]]:
+    """(kind, title, content) of the catalogue: the data file plus, from the rule set, one penalty
+    power item and one published benchmark per discretion benchmark entry (PUB-05, PUB-07)."""
+    data = yaml.safe_load(CATALOGUE_PATH.read_text(encoding="utf-8"))
+    unit = unit_name(organisation)
+    out: list[tuple[str, str, dict[str, str]]] = []
+    for p in data["power_items"]:
+        out.append((ItemKind.POWER_ITEM, f"{p['category']}：{p['name']}", {"name": p["name"], "category": p["category"], "basis": p["basis"],
+                                                                         "unit": unit, "process": p["process"]}))
+    for g in data["service_guides"]:
+        out.append((ItemKind.SERVICE_GUIDE, g["name"], {k: str(v) for k, v in g.items()}))
+    for r in data["random_check_list"]:
+        out.append((ItemKind.RANDOM_CHECK_LIST, f"随机抽查事项：{r['name']}", {k: str(v) for k, v in r.items()}))
+    out.append((ItemKind.PENALTY_BASIS, "行政处罚的实施机关、立案依据、实施程序和救济渠道", {k: str(v) for k, v in data["penalty_basis"].items()}))
+    for b in _param("discretion.benchmarks", organisation, on):
+        party = "单位" if b.get("party_kind") == "ORG" else "个人"
+        out.append((ItemKind.POWER_ITEM, f"行政处罚：{b['title']}", {"name": b["title"], "category": "行政处罚", "basis": b["article"], "unit": unit,
+                                                                 "process": "立案 → 调查取证 → 告知 → 陈述申辩/听证 → 法制审核 → 决定 → 送达 → 执行"}))
+        rng = f"{b['statutory_min']:,}–{b['statutory_max']:,}元" if b.get("statutory_max") is not None else str(b.get("kind", ""))
+        out.append((ItemKind.DISCRETION_BENCHMARK, f"裁量基准 {b['code']}：{b['title']}", {
+            "code": b["code"], "title": b["title"], "basis": b["article"], "party_kind": party, "statutory_range": rng, "bands": _bands_text(b),
+        }))
+    return out
+
+
+def catalogue_load(*, actor, organisation: Organisation) -> list[PublicationItem]:
+    """Create the pre-enforcement duties of an enforcement unit (PUB-04), each due
+    `ogi.proactive_wd` working days from today (AMB-32), plus its officers' credentials."""
+    require_writer(actor)
+    if actor.role not in COLLECTOR_ROLES or not can_see_organisation(actor, organisation):
+        raise pub_error(PublicityErrorCode.PERMISSION_DENIED, "只有本单位执法人员可以录入事前公示目录", status=403)
+    day = today()
+    made = []
+    with transaction.atomic():
+        for kind, title, content in catalogue_entries(organisation, day):
+            source = ("publicity.catalogue", _stable_id(organisation.pk, kind, title))
+            if PublicationItem.objects.filter(source_type=source[0], source_id=source[1]).exists():
+                continue
+            made.append(item_create(kind=kind, organisation=organisation, title=title, content={k: rules.scrub_public(v) for k, v in content.items()},
+                                    trigger=Trigger.CATALOGUE, event_on=day, source=source, actor=actor))
+        made += credential_duties_sync(actor=actor, organisation=organisation)
+    return made
+
+
+# --- annual data (PUB-28) ------------------------------------------------------------------------------
+
+
+def annual_statistics_build(*, actor, organisation: Organisation, year: int) -> PublicationItem:
+    """PUB-28: the previous year's overall enforcement data, generated from the records of the
+    organisation's subtree, due by `pub.annual_data_due` (31 January) of the next year."""
+    require_writer(actor)
+    if actor.role not in COLLECTOR_ROLES or not can_see_organisation(actor, organisation):
+        raise pub_error(PublicityErrorCode.PERMISSION_DENIED, "只有本单位执法人员可以生成年度数据", status=403)
+    if not isinstance(year, int) or not (2000 <= year < today().year):
+        raise pub_error(PublicityErrorCode.INVALID_INPUT, "只能生成已结束年度的数据", field="year")
+    from .annual import annual_figures
+
+    figures = annual_figures(organisation, year)
+    content = {"year": str(year), "unit": unit_name(organisation), **{label: str(value) for label, value in figures}}
+    return item_create(kind=ItemKind.ANNUAL_STATISTICS, organisation=organisation, title=f"{unit_name(organisation)}{year}年度行政执法总体数据",
+                       content=content, trigger=Trigger.ANNUAL, event_on=date(year, 12, 31), source=("publicity.annual", organisation.pk * 10_000 + year),
+                       actor=actor)
