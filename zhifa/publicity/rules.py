@@ -184,7 +184,7 @@ def find_pii(text: str) -> list[str]:
     found = [m.group(0) for m in ID_NUMBER_RE.finditer(text) if _is_id_number(m.group(0))]
     found += [m.group(0) for m in MOBILE_RE.finditer(text)]
     # An all-digit unified social credit code (USCC, GB 32100) is public by law, not a bank account.
-    found += [m.group(0) for m in BANK_ACCOUNT_RE.finditer(text) if not is_valid_uscc(m.group(0))]
+    found += [m.group(0) for m in BANK_ACCOUNT_RE.finditer(text) if not is_valid_uscc(m.group(0)) and m.group(0) not in found]
     return found
 
 
