@@ -24,6 +24,7 @@ from zhifa.accounts.access import can_see_organisation, require_writer
 from zhifa.accounts.choices import Role
 from zhifa.accounts.models import OfficerCredential, Organisation
 from zhifa.common.calendar_store import get_calendar
+from zhifa.common.errors import ZhifaError
 from zhifa.common.text import clean_text
 from zhifa.common.timeutil import today
 from zhifa.ledger.services import ledger_append
@@ -592,9 +593,48 @@ def correction_request_handle(*, actor, request: CorrectionRequest, corrected: b
         req.status = RequestStatus.CORRECTED if corrected else RequestStatus.REJECTED
         req.answer, req.handled_by, req.handled_at = answer, actor, timezone.now()
         req.save()
+        if "@" in req.requester_contact:
+            _answer_by_email(actor, req)
         ledger_append(actor=actor, action="publicity.correction_handle", object_type="publicity.correctionrequest", object_id=req.pk,
                       payload={"status": req.status, "late": timezone.localdate(req.handled_at) > req.due_on})
     return req
+
+
+def _answer_by_email(actor, req: CorrectionRequest) -> None:
+    """PUB-25: the answer also goes to the requester's e-mail address when one was given (the
+    tracking-code page shows it in any case). A bad address never blocks the handling."""
+    from zhifa.notifications.services import notification_send
+
+    try:
+        notification_send(channel="EMAIL", address=req.requester_contact, subject=f"公示信息更正申请 {req.code} 的答复",
+                          body=f"{req.requester_name}：\n您对「{req.item.title}」提出的更正申请（查询码 {req.code}）{req.get_status_display()}。\n{req.answer}",
+                          actor=actor, ref=f"publicity.CorrectionRequest:{req.pk}")
+    except ZhifaError:
+        pass
+
+
+def overdue_reminders_send(*, on: date | None = None) -> int:
+    """PUB-27: tell each responsible section what is overdue — duties not published by their
+    deadline, withdrawals not made, correction requests not answered — by an in-app message to its
+    heads and reviewers (daily task). Returns the number of messages."""
+    from zhifa.accounts.models import User
+    from zhifa.notifications.services import notification_send
+
+    day = on or today()
+    overdue = (PublicationItem.objects.filter(status__in=list(OPEN_STATUSES), due_on__lt=day)
+               | PublicationItem.objects.filter(status=ItemStatus.PUBLISHED, withdrawal_due_on__lt=day))
+    counts: dict[int, int] = {}
+    for org_id in overdue.values_list("organisation_id", flat=True):
+        counts[org_id] = counts.get(org_id, 0) + 1
+    for org_id in CorrectionRequest.objects.filter(status=RequestStatus.RECEIVED, due_on__lt=day).values_list("item__organisation_id", flat=True):
+        counts[org_id] = counts.get(org_id, 0) + 1
+    sent = 0
+    with transaction.atomic():
+        for user in User.objects.filter(organisation_id__in=counts, role__in=list(REVIEWER_ROLES), is_active=True):
+            notification_send(channel="IN_APP", address="", recipient=user, subject=f"执法公示：{counts[user.organisation_id]} 项已超过期限",
+                              body="以下公示、撤下或更正事项已超过法定期限，请在「执法公示」待办中处理（PUB-27）。", actor=None)
+            sent += 1
+    return sent
 
 
 # --- pre-enforcement catalogue (PUB-04…PUB-07) -------------------------------------------------------

@@ -349,3 +349,24 @@ def test_pub_28__annual_data_are_generated_from_the_records_and_due_31_january(p
     assert item.due_on == date(year + 1, 1, 31) and item.due_rule == "PUB-28 pub.annual_data_due"
     assert item.content["行政处罚决定数（件）"] == "1" and item.content["罚款金额（元）"] == "2,000.00"
     assert refused(lambda: services.annual_statistics_build(actor=pub.collector, organisation=pub.org, year=year + 1)).field == "year"
+
+
+def test_pub_27__overdue_duties_are_reported_to_the_sections_heads_and_reviewers(pub, on_day):
+    from zhifa.notifications.models import Message
+
+    item = pub.item()
+    assert services.overdue_reminders_send(on=item.due_on) == 0
+    # when the deadline has passed, the reviewer and the head of Putuo get an in-app message; nobody elsewhere
+    assert services.overdue_reminders_send(on=item.due_on + timedelta(days=1)) == 2
+    addresses = set(Message.objects.filter(subject__contains="执法公示").values_list("address", flat=True))
+    assert addresses == {f"user:{pub.reviewer.pk}", f"user:{pub.publisher.pk}"}
+
+
+def test_pub_25__an_email_requester_receives_the_answer_by_email(pub):
+    from zhifa.notifications.models import Message
+
+    req = services.correction_request_submit(item=pub.publish_item(), requester_kind=RequesterKind.CITIZEN, requester_name="张三",
+                                              requester_contact="zhang@example.com", what_is_wrong="名称错误")
+    services.correction_request_handle(actor=pub.reviewer, request=req, corrected=False, answer="经核实，公示内容与决定书一致，不予更正")
+    msg = Message.objects.get(channel="EMAIL", address="zhang@example.com")
+    assert req.code in msg.subject and "不予更正" in msg.body
